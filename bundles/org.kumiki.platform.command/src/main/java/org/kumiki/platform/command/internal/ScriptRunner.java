@@ -1,0 +1,134 @@
+package org.kumiki.platform.command.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Gogo script non-interactively when the framework property {@code kumiki.script}
+ * names a file, prints each command's result, and exits the JVM with 0 when every line
+ * succeeded or 1 at the first failing line (whose error goes to stderr).
+ *
+ * <p>The script runs once the framework has reached its beginning start level and no bundle
+ * is still starting, so every command of the distribution is registered.
+ */
+@Component(immediate = true)
+public class ScriptRunner {
+
+    public static final String PROPERTY = "kumiki.script";
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
+
+    private final Thread thread;
+
+    @Activate
+    public ScriptRunner(BundleContext context, @Reference CommandProcessor processor) {
+        String script = context.getProperty(PROPERTY);
+        if (script == null || script.isBlank()) {
+            thread = null;
+            return;
+        }
+        thread = new Thread(() -> {
+            int status;
+            try {
+                awaitStarted(context, 120_000);
+                status = run(processor, Path.of(script), System.out, System.err);
+            } catch (InterruptedException e) {
+                return;
+            }
+            exit(status);
+        }, "kumiki-script");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (thread != null) thread.interrupt();
+    }
+
+    private static void exit(int status) {
+        // the launcher's shutdown hook stops the framework cleanly
+        System.exit(status);
+    }
+
+    static void awaitStarted(BundleContext context, long timeoutMs) throws InterruptedException {
+        Bundle fw = context.getBundle(0);
+        FrameworkStartLevel fsl = fw.adapt(FrameworkStartLevel.class);
+        int target = parseInt(context.getProperty("org.osgi.framework.startlevel.beginning"), 1);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        int quiet = 0;
+        while (System.currentTimeMillis() < deadline) {
+            boolean ready = fw.getState() == Bundle.ACTIVE && (fsl == null || fsl.getStartLevel() >= target);
+            for (Bundle b : context.getBundles()) {
+                if (b.getState() == Bundle.STARTING) ready = false;
+            }
+            quiet = ready ? quiet + 1 : 0;
+            if (quiet >= 3) return; // stable for three polls
+            Thread.sleep(50);
+        }
+        LOG.warn("framework not started after {} ms; running the script anyway", timeoutMs);
+    }
+
+    /** Runs a script, one command per line; '#' starts a comment line. Returns the exit status. */
+    static int run(CommandProcessor processor, Path script, PrintStream out, PrintStream err) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(script, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            err.println("kumiki-script: cannot read " + script + ": " + e.getMessage());
+            return 2;
+        }
+        List<String> commands = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.isEmpty() || l.startsWith("#")) continue;
+            commands.add(l);
+            numbers.add(i + 1);
+        }
+        try (CommandSession session = processor.createSession(System.in, out, err)) {
+            for (int i = 0; i < commands.size(); i++) {
+                try {
+                    Object result = session.execute(commands.get(i));
+                    if (result != null) {
+                        CharSequence text = session.format(result, Converter.INSPECT);
+                        out.print(text);
+                        if (text.length() > 0 && text.charAt(text.length() - 1) != '\n') out.println();
+                    }
+                } catch (Exception e) {
+                    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                    err.println("kumiki-script: " + script.getFileName() + ":" + numbers.get(i) + ": " + commands.get(i) + ": " + msg);
+                    out.flush();
+                    return 1;
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static int parseInt(String s, int dflt) {
+        try {
+            return s == null ? dflt : Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+}
