@@ -13,6 +13,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * names a file, prints each command's result, and exits the JVM with 0 when every line
  * succeeded or 1 at the first failing line (whose error goes to stderr).
  *
- * <p>The script runs once the framework has reached its beginning start level and no bundle
- * is still starting, so every command of the distribution is registered.
+ * <p>The script runs once the framework has reached the highest start level of its bundles
+ * and no bundle is still starting, so every command of the distribution is registered.
  */
 @Component(immediate = true)
 public class ScriptRunner {
@@ -71,7 +72,12 @@ public class ScriptRunner {
     static void awaitStarted(BundleContext context, long timeoutMs) throws InterruptedException {
         Bundle fw = context.getBundle(0);
         FrameworkStartLevel fsl = fw.adapt(FrameworkStartLevel.class);
+        // the highest start level any installed bundle asks for (the Gogo shell's, usually)
         int target = parseInt(context.getProperty("org.osgi.framework.startlevel.beginning"), 1);
+        for (Bundle b : context.getBundles()) {
+            BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
+            if (bsl != null && b.getBundleId() != 0) target = Math.max(target, bsl.getStartLevel());
+        }
         long deadline = System.currentTimeMillis() + timeoutMs;
         int quiet = 0;
         while (System.currentTimeMillis() < deadline) {

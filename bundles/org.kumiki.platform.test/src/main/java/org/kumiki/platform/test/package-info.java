@@ -1,0 +1,2 @@
+/** In-framework tests of the platform bundles. */
+package org.kumiki.platform.test;
