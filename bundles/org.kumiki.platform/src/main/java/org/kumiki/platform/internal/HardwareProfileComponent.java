@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Detects this node's hardware once at activation (a new configuration re-activates it). */
-@Component(configurationPid = HardwareProfileComponent.PID)
+@Component(configurationPid = HardwareProfileComponent.PID, immediate = true) // detect and warn at boot
 @Designate(ocd = HardwareProfileComponent.Config.class)
 public class HardwareProfileComponent implements HardwareProfile {
 

@@ -1,6 +1,9 @@
 package org.kumiki.platform.command.internal;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
@@ -27,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * names a file, prints each command's result, and exits the JVM with 0 when every line
  * succeeded or 1 at the first failing line (whose error goes to stderr).
  *
- * <p>The script runs once the framework has reached the highest start level of its bundles
- * and no bundle is still starting, so every command of the distribution is registered.
+ * <p>The script runs once the distribution has started (see {@link #awaitStarted}), so every
+ * command of the distribution is registered.
  */
 @Component(immediate = true)
 public class ScriptRunner {
@@ -49,7 +53,12 @@ public class ScriptRunner {
             int status;
             try {
                 awaitStarted(context, 120_000);
-                status = run(processor, Path.of(script), System.out, System.err);
+                // The process's own stdout/stderr, not System.out/err: Gogo replaces those with
+                // per-thread streams that route to the running session, and a session built on
+                // them would write into itself.
+                PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+                PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+                status = run(processor, Path.of(script), out, err);
             } catch (InterruptedException e) {
                 return;
             }
@@ -69,27 +78,44 @@ public class ScriptRunner {
         System.exit(status);
     }
 
+    /**
+     * Waits until the distribution has started. Under the bnd launcher (the exported jars) that
+     * is its {@code launcher.ready=true} service property, set once every bundle was started;
+     * under another launcher, until the framework reached the highest start level of its
+     * bundles and none is starting.
+     */
     static void awaitStarted(BundleContext context, long timeoutMs) throws InterruptedException {
         Bundle fw = context.getBundle(0);
         FrameworkStartLevel fsl = fw.adapt(FrameworkStartLevel.class);
-        // the highest start level any installed bundle asks for (the Gogo shell's, usually)
-        int target = parseInt(context.getProperty("org.osgi.framework.startlevel.beginning"), 1);
-        for (Bundle b : context.getBundles()) {
-            BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
-            if (bsl != null && b.getBundleId() != 0) target = Math.max(target, bsl.getStartLevel());
-        }
         long deadline = System.currentTimeMillis() + timeoutMs;
         int quiet = 0;
         while (System.currentTimeMillis() < deadline) {
-            boolean ready = fw.getState() == Bundle.ACTIVE && (fsl == null || fsl.getStartLevel() >= target);
-            for (Bundle b : context.getBundles()) {
-                if (b.getState() == Bundle.STARTING) ready = false;
+            boolean bndLauncher = has(context, "(launcher.arguments=*)") || has(context, "(objectClass=aQute.launcher.Launcher)");
+            if (bndLauncher) {
+                if (has(context, "(launcher.ready=true)")) return;
+            } else {
+                int target = 1;
+                boolean ready = fw.getState() == Bundle.ACTIVE;
+                for (Bundle b : context.getBundles()) {
+                    if (b.getState() == Bundle.STARTING) ready = false;
+                    BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
+                    if (bsl != null && b.getBundleId() != 0) target = Math.max(target, bsl.getStartLevel());
+                }
+                if (fsl != null && fsl.getStartLevel() < target) ready = false;
+                quiet = ready ? quiet + 1 : 0;
+                if (quiet >= 5) return; // stable for five polls
             }
-            quiet = ready ? quiet + 1 : 0;
-            if (quiet >= 3) return; // stable for three polls
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
         LOG.warn("framework not started after {} ms; running the script anyway", timeoutMs);
+    }
+
+    private static boolean has(BundleContext context, String filter) {
+        try {
+            return context.getServiceReferences((String) null, filter) != null;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(filter, e);
+        }
     }
 
     /** Runs a script, one command per line; '#' starts a comment line. Returns the exit status. */
@@ -109,7 +135,7 @@ public class ScriptRunner {
             commands.add(l);
             numbers.add(i + 1);
         }
-        try (CommandSession session = processor.createSession(System.in, out, err)) {
+        try (CommandSession session = processor.createSession(InputStream.nullInputStream(), out, err)) {
             for (int i = 0; i < commands.size(); i++) {
                 try {
                     Object result = session.execute(commands.get(i));
@@ -130,11 +156,4 @@ public class ScriptRunner {
         return 0;
     }
 
-    private static int parseInt(String s, int dflt) {
-        try {
-            return s == null ? dflt : Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
-    }
 }

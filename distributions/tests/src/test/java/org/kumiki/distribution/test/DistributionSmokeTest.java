@@ -1,0 +1,175 @@
+package org.kumiki.distribution.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts the exported distribution jars the way an operator does and checks what they print.
+ */
+class DistributionSmokeTest {
+
+    static final Path DISTRIBUTIONS = Path.of(System.getProperty("kumiki.distributions", "..")).toAbsolutePath().normalize();
+    static final Path WORKSTATION = DISTRIBUTIONS.resolve("workstation/target/workstation.jar");
+    static final Path HPC_GPU = DISTRIBUTIONS.resolve("hpc-gpu/target/hpc-gpu.jar");
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    record Result(int exit, String out, String err) {}
+
+    static Result script(Path jar, Path dir, String script) throws Exception {
+        Path file = dir.resolve("script.gogo");
+        Files.writeString(file, script);
+        return runScript(jar, dir, file.toString());
+    }
+
+    static Result runScript(Path jar, Path dir, String scriptPath) throws Exception {
+        assertTrue(Files.isRegularFile(jar), jar + " not built: run the build to 'package' first");
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dkumiki.script=" + scriptPath, "-Dgosh.args=--nointeractive", "-jar", jar.toString());
+        pb.directory(dir.toFile());
+        pb.environment().put("PATH", "/usr/bin:/bin"); // no nvidia-smi unless the machine has one there
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("distribution did not exit; stdout:\n" + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void workstationRunsAScriptAndExitsWithItsStatus(@TempDir Path dir) throws Exception {
+        Result r = script(WORKSTATION, dir, "# status and hardware\nkumiki:status\n\nkumiki:hardware\n");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().matches("(?s).*platform\\s+\\d+\\s+org\\.kumiki\\.platform\\s+1\\.0\\.0\\S*\\s+ACTIVE.*"), r.out());
+        assertTrue(r.out().contains("org.kumiki.platform.api.HardwareProfile"), r.out());
+        assertTrue(r.out().contains("kumiki:status kumiki:hardware kumiki:gpus"), r.out());
+        assertFalse(r.out().contains("org.kumiki.platform.nvidia"), r.out());
+        assertTrue(r.out().contains("declared    arch=x86_64 gpu.count=0 gpu.vendor=none site=workstation slurm=false"), r.out());
+        assertTrue(r.out().contains("cpu cores   " + Runtime.getRuntime().availableProcessors()), r.out());
+        assertTrue(Files.isDirectory(dir.resolve("deploy")), "deploy/ created");
+        assertTrue(Files.exists(dir.resolve("log/kumiki.log")), "log/kumiki.log written");
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void aFailingLineStopsTheScriptWithStatusOneAndNamesTheLine(@TempDir Path dir) throws Exception {
+        Result r = script(WORKSTATION, dir, "kumiki:hardware\nkumiki:nosuch --flag\nkumiki:status\n");
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains("script.gogo:2: kumiki:nosuch --flag:"), r.err());
+        assertTrue(r.out().contains("cpu cores"), "line 1 ran");
+        assertFalse(r.out().contains("Kumiki bundles"), "line 3 must not run");
+
+        Result bad = script(WORKSTATION, dir, "kumiki:status --domain '../../etc'\n");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("invalid domain"), bad.err());
+    }
+
+    @Test
+    void aMissingScriptExitsWithStatusTwo(@TempDir Path dir) throws Exception {
+        Result r = runScript(WORKSTATION, dir, dir.resolve("nope.gogo").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("cannot read"), r.err());
+    }
+
+    @Test
+    void hpcGpuSiteRunsItsGpuBundleAndReportsWhatThisNodeLacks(@TempDir Path dir) throws Exception {
+        Result r = script(HPC_GPU, dir, "kumiki:status\nkumiki:hardware\n");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().matches("(?s).*org\\.kumiki\\.platform\\.nvidia\\s+1\\.0\\.0\\S*\\s+ACTIVE.*"), r.out());
+        assertTrue(r.out().contains("org.kumiki.platform.api.GpuMonitor"), r.out());
+        assertTrue(r.out().contains("declared    arch=aarch64 gpu.count=4 gpu.vendor=nvidia site=hpc-gpu slurm=true"), r.out());
+        if (!"aarch64".equals(System.getProperty("os.arch"))) {
+            assertTrue(r.out().contains("arch: declared aarch64, detected x86_64"), r.out());
+        }
+        // without nvidia-smi on PATH the monitor says so, and the script fails
+        if (!Files.exists(Path.of("/usr/bin/nvidia-smi"))) {
+            assertTrue(r.out().contains("gpu.vendor: declared nvidia, detected no nvidia GPU"), r.out());
+            Result gpus = script(HPC_GPU, dir, "kumiki:gpus\n");
+            assertEquals(1, gpus.exit());
+            assertTrue(gpus.err().contains("cannot run nvidia-smi"), gpus.err());
+        }
+    }
+
+    @Test
+    void interactiveShellShowsThePromptAndStopsAtEndOfInput(@TempDir Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-jar", WORKSTATION.toString()).directory(dir.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = pump(p.getInputStream(), out);
+        awaitText(out, "g! ", 60);
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("kumiki:hardware\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitText(out, "mismatches", 30);
+        } // end of input: the shell stops the framework
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "framework did not stop at end of input");
+        reader.join(2000);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("site        workstation"), text);
+    }
+
+    @Test
+    void headlessServiceKeepsRunningWithoutAConsoleAndStopsOnSigterm(@TempDir Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dgosh.args=--nointeractive", "-jar", WORKSTATION.toString())
+                .directory(dir.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = pump(p.getInputStream(), out);
+        p.getOutputStream().close(); // no console at all
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(dir.resolve("log/kumiki.log")) && System.nanoTime() < deadline) Thread.sleep(50);
+        Thread.sleep(1500);
+        assertTrue(p.isAlive(), "headless container exited: " + out.toString(StandardCharsets.UTF_8));
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("g! "), "no prompt without a console");
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "did not stop on SIGTERM");
+        reader.join(2000);
+    }
+
+    static Thread pump(InputStream in, ByteArrayOutputStream out) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) > 0;) {
+                    synchronized (out) {
+                        out.write(buf, 0, n);
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void awaitText(ByteArrayOutputStream out, String text, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            synchronized (out) {
+                if (out.toString(StandardCharsets.UTF_8).contains(text)) return;
+            }
+            Thread.sleep(20);
+        }
+        List<String> tail = new ArrayList<>(List.of(out.toString(StandardCharsets.UTF_8).split("\n")));
+        throw new AssertionError("did not see '" + text + "' within " + seconds + " s; output:\n" + String.join("\n", tail));
+    }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Kumiki: run every test on a fresh machine (the README's second command; CI calls it).
+#
+#  1. set-up: a JDK 17+, system packages the tests need (none yet beyond the JDK), and
+#     every Maven plugin and dependency (through the Maven wrapper);
+#  2. start the services the tests need (scripts/services/*.sh start), stop them on exit;
+#  3. build, unit tests, in-framework tests, distribution export, resolution and smoke tests
+#     (./mvnw verify);
+#  4. fail if any in-framework runner executed zero tests (a known bnd tester trap);
+#  5. fail if the resolver changed a committed bndrun (commit the resolved -runbundles).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+t0=$(date +%s)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+# --- 1. set-up -------------------------------------------------------------------------
+need_apt=()
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+# domains add their packages here (scripts/services/*.sh may declare APT_PACKAGES too)
+for svc in scripts/services/*.sh; do
+  [ -e "$svc" ] || continue
+  # shellcheck disable=SC1090
+  pkgs=$(bash "$svc" packages)
+  for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p"); done
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing system packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+jv=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2}')
+if [ "${jv%%.*}" -lt 17 ]; then echo "Java 17 or newer is needed, found $jv" >&2; exit 1; fi
+
+# --- 2. services -----------------------------------------------------------------------
+started=()
+stop_services() {
+  for ((i=${#started[@]}-1; i>=0; i--)); do
+    bash "${started[$i]}" stop || echo "warning: stopping ${started[$i]} failed" >&2
+  done
+}
+trap stop_services EXIT
+for svc in scripts/services/*.sh; do
+  [ -e "$svc" ] || continue
+  log "starting service $(basename "$svc" .sh)"
+  bash "$svc" start
+  started+=("$svc")
+done
+
+# --- 3. build and test -----------------------------------------------------------------
+log "build and test (./mvnw verify)"
+./mvnw -B -ntp verify "$@"
+
+# --- 4. in-framework runners must have run tests -------------------------------------------
+log "checking in-framework test reports"
+status=0
+for bndrun in bundles/*/test.bndrun; do
+  [ -e "$bndrun" ] || continue
+  module=$(dirname "$bndrun")
+  n=0
+  while IFS= read -r -d '' report; do
+    c=$(grep -o '<testsuite [^>]*' "$report" | grep -o ' tests="[0-9]*"' | head -1 | tr -dc '0-9')
+    n=$((n + ${c:-0}))
+  done < <(find "$module/target/test-reports" -name 'TEST-*.xml' -print0 2>/dev/null)
+  if [ "$n" -eq 0 ]; then
+    echo "FAIL: $module ran 0 in-framework tests (no target/test-reports/**/TEST-*.xml with tests)" >&2
+    status=1
+  else
+    echo "ok: $module ran $n in-framework tests"
+  fi
+done
+[ $status -eq 0 ] || exit $status
+
+# --- 5. committed resolutions are current -----------------------------------------------
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  if ! git diff --quiet -- '*.bndrun'; then
+    echo "FAIL: the resolver changed committed bndruns; review and commit them:" >&2
+    git --no-pager diff --stat -- '*.bndrun' >&2
+    exit 1
+  fi
+  echo "ok: committed bndruns match the resolver"
+fi
+
+log "all tests passed in $(( $(date +%s) - t0 )) s"
