@@ -76,6 +76,7 @@ class SiteResolutionTest {
         String message = r.exception instanceof ResolutionException
                 ? ResolveProcess.format((ResolutionException) r.exception, false)
                 : String.valueOf(r.exception.getMessage());
+        System.out.println("forced GPU bundle on a CPU site:\n" + message);
         assertTrue(message.contains("org.kumiki.platform.nvidia"), message);
         assertTrue(message.contains("kumiki.hardware"), message);
         assertTrue(message.contains("gpu.vendor=nvidia"), message);
