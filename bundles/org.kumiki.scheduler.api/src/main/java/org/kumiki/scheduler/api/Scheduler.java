@@ -1,0 +1,56 @@
+package org.kumiki.scheduler.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.kumiki.scheduler.api.dto.BackendDTO;
+import org.kumiki.scheduler.api.dto.TaskFilter;
+import org.kumiki.scheduler.api.dto.TaskRecordDTO;
+import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The task scheduler. Thread-safe. */
+@ProviderType
+public interface Scheduler {
+
+    /**
+     * Validates and queues one task. The record is durable when this returns.
+     *
+     * @throws TaskRejectedException with a one-line reason: no command and no function, both,
+     *         an unknown function, negative resources or walltime, resources no backend can
+     *         ever provide, an unknown backend, an unknown dependency
+     */
+    TaskRecordDTO submit(TaskSpec spec);
+
+    /**
+     * Validates and queues several tasks atomically: all are accepted or none. A dependency's
+     * {@code taskId} may be {@code "#N"} to name the N-th spec (0-based) of this batch; the
+     * dependency graph must be acyclic.
+     */
+    List<TaskRecordDTO> submitAll(List<TaskSpec> specs);
+
+    Optional<TaskRecordDTO> get(String id);
+
+    /** Records matching the filter, newest first. */
+    List<TaskRecordDTO> list(TaskFilter filter);
+
+    /**
+     * Cancels a task that has not ended: removes it from the queue or stops it on its backend
+     * (the whole process tree, or scancel). Dependents waiting with AFTER_OK are cancelled.
+     *
+     * @return false when the task had already ended
+     * @throws TaskRejectedException for an unknown id
+     */
+    boolean cancel(String id);
+
+    /**
+     * Completes when the task reaches a terminal state with no retry left.
+     *
+     * @throws TaskRejectedException for an unknown id
+     */
+    CompletionStage<TaskRecordDTO> await(String id);
+
+    /** The execution backends known now, with their capacity and usage. */
+    List<BackendDTO> backends();
+}

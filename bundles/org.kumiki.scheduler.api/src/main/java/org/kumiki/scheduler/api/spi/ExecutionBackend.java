@@ -1,0 +1,71 @@
+package org.kumiki.scheduler.api.spi;
+
+import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Runs tasks somewhere. Register as a service with the property {@code kumiki.backend.name};
+ * the scheduler tracks backends as they come and go.
+ *
+ * <p>The scheduler packs tasks onto a backend by its {@link #capacity()}: it never asks a
+ * backend to start more than fits. Backends that queue on their own (Slurm) report unbounded
+ * capacity (-1).
+ */
+@ConsumerType
+public interface ExecutionBackend {
+
+    /** Service property naming the backend. */
+    String NAME = "kumiki.backend.name";
+
+    /** Capacity of this backend: cpus, gpus, memory bytes; -1 for unbounded. */
+    Capacity capacity();
+
+    /**
+     * Why this backend can never run the spec (e.g. more GPUs than the node has), or null if
+     * it can. Called at submit time: a non-null answer rejects the task.
+     */
+    String rejects(TaskSpec spec);
+
+    /**
+     * Starts a task asynchronously and reports through {@code execution}. May throw to report
+     * that it could not start (the attempt fails with the exception's message).
+     */
+    void start(TaskExecution execution) throws Exception;
+
+    /** Stops a running task; the backend reports the end through its execution as CANCELLED. */
+    void cancel(TaskExecution execution);
+
+    /**
+     * After a restart of the container: resumes tracking a task that was RUNNING under
+     * {@code backendJobId}. Returns false when it cannot (a local process died with the
+     * container): the scheduler then marks it LOST or retries it.
+     */
+    boolean reattach(TaskExecution execution, String backendJobId);
+
+    /**
+     * Whether the backend orders dependent tasks itself (Slurm's {@code --dependency}). Then
+     * the scheduler may start a task whose dependencies are still queued or running on this
+     * same backend, passing them as {@link TaskExecution#nativeDependencies()}; otherwise it
+     * starts a task only once its dependencies are met.
+     */
+    default boolean supportsNativeDependencies() {
+        return false;
+    }
+
+    /** Capacity of a backend. */
+    final class Capacity {
+        public final int cpus;
+        public final int gpus;
+        public final long memoryBytes;
+
+        public Capacity(int cpus, int gpus, long memoryBytes) {
+            this.cpus = cpus;
+            this.gpus = gpus;
+            this.memoryBytes = memoryBytes;
+        }
+
+        public static Capacity unbounded() {
+            return new Capacity(-1, -1, -1);
+        }
+    }
+}
