@@ -1,0 +1,249 @@
+package org.kumiki.scheduler.local.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.kumiki.platform.api.HardwareProfile;
+import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.kumiki.scheduler.api.spi.ExecutionBackend;
+import org.kumiki.scheduler.api.spi.TaskExecution;
+import org.kumiki.scheduler.api.spi.TaskFunction;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks on this node. Commands become processes (stdout/stderr to files, GPU tasks get
+ * CUDA_VISIBLE_DEVICES, cancel kills the whole process tree: SIGTERM, then SIGKILL after a
+ * grace period); functions run in-process on a pool.
+ */
+@Component(configurationPid = LocalBackend.PID, property = ExecutionBackend.NAME + "=local")
+@Designate(ocd = LocalBackend.Config.class)
+public class LocalBackend implements ExecutionBackend {
+
+    public static final String PID = "org.kumiki.scheduler.local";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+
+    @ObjectClassDefinition(name = "Kumiki local backend", description = "Runs tasks on this node")
+    public @interface Config {
+        @AttributeDefinition(name = "CPUs", description = "Cores tasks may use; 0 = all the hardware profile reports")
+        int cpus() default 0;
+
+        @AttributeDefinition(name = "GPUs", description = "GPUs tasks may use; -1 = all the hardware profile reports")
+        int gpus() default -1;
+
+        @AttributeDefinition(name = "Memory (MiB)", description = "Memory tasks may declare in total; 0 = 90% of physical memory")
+        long memory_mib() default 0;
+
+        @AttributeDefinition(name = "Kill grace (ms)", description = "Time between SIGTERM and SIGKILL when a task is cancelled or times out", min = "0")
+        long kill_grace_ms() default 2000;
+
+        @AttributeDefinition(name = "Function threads", description = "Threads running in-process functions; 0 = CPUs", min = "0")
+        int function_threads() default 0;
+    }
+
+    private final Capacity capacity;
+    private final long graceMs;
+    private final Map<String, TaskFunction> functions = new ConcurrentHashMap<>();
+    private final Map<TaskExecution, Process> processes = new ConcurrentHashMap<>();
+    private final Map<TaskExecution, Future<?>> calls = new ConcurrentHashMap<>();
+    private final ExecutorService spawner;
+    private final ExecutorService functionPool;
+    private final ScheduledExecutorService killer;
+
+    @Activate
+    public LocalBackend(@Reference(cardinality = ReferenceCardinality.OPTIONAL) HardwareProfile hardware, Config config) {
+        int hwCpus = hardware != null ? hardware.cpuCores() : Runtime.getRuntime().availableProcessors();
+        int hwGpus = hardware != null ? hardware.gpus().size() : 0;
+        long hwMem = hardware != null && hardware.memoryBytes() > 0 ? hardware.memoryBytes() : Runtime.getRuntime().maxMemory();
+        int cpus = config.cpus() > 0 ? config.cpus() : hwCpus;
+        int gpus = config.gpus() >= 0 ? config.gpus() : hwGpus;
+        long mem = config.memory_mib() > 0 ? config.memory_mib() << 20 : (long) (hwMem * 0.9);
+        this.capacity = new Capacity(cpus, gpus, mem);
+        this.graceMs = config.kill_grace_ms();
+        int threads = config.function_threads() > 0 ? config.function_threads() : cpus;
+        this.spawner = Executors.newFixedThreadPool(Math.max(1, Math.min(cpus, 4)), daemon("kumiki-local-spawn"));
+        this.functionPool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("kumiki-local-function"));
+        this.killer = Executors.newSingleThreadScheduledExecutor(daemon("kumiki-local-killer"));
+        LOG.info("local backend: {} cpus, {} gpus, {} MiB", cpus, gpus, mem >> 20);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addFunction(TaskFunction f, Map<String, Object> props) {
+        Object n = props.get(TaskFunction.NAME);
+        if (n != null) functions.put(n.toString(), f);
+    }
+
+    void removeFunction(TaskFunction f, Map<String, Object> props) {
+        Object n = props.get(TaskFunction.NAME);
+        if (n != null) functions.remove(n.toString(), f);
+    }
+
+    @Override
+    public Capacity capacity() {
+        return capacity;
+    }
+
+    @Override
+    public String rejects(TaskSpec spec) {
+        if (spec.function != null && !functions.containsKey(spec.function)) {
+            return "unknown function '" + spec.function + "'" + (functions.isEmpty() ? " (none registered)" : " (registered: " + String.join(", ", new java.util.TreeSet<>(functions.keySet())) + ")");
+        }
+        if (spec.workingDirectory != null && !Files.isDirectory(Path.of(spec.workingDirectory))) {
+            return "working directory " + spec.workingDirectory + " does not exist";
+        }
+        return null;
+    }
+
+    @Override
+    public void start(TaskExecution e) throws Exception {
+        TaskSpec spec = e.spec();
+        if (spec.function != null) {
+            startFunction(e);
+        } else {
+            spawner.execute(() -> {
+                try {
+                    startProcess(e);
+                } catch (Exception ex) {
+                    e.failed("cannot start " + spec.command.get(0) + ": " + ex.getMessage());
+                }
+            });
+        }
+    }
+
+    private void startFunction(TaskExecution e) {
+        TaskFunction fn = functions.get(e.spec().function);
+        if (fn == null) {
+            e.failed("function '" + e.spec().function + "' is no longer registered");
+            return;
+        }
+        TaskFunction.Context ctx = new TaskFunction.Context() {
+            @Override public String taskId() { return e.taskId(); }
+            @Override public boolean isCancelled() { return e.isCancelRequested() || Thread.currentThread().isInterrupted(); }
+        };
+        Future<?> f = functionPool.submit(() -> {
+            e.running(Thread.currentThread().getName());
+            try {
+                String result = fn.apply(e.spec().arguments, ctx);
+                if (e.isCancelRequested()) e.cancelled("cancelled");
+                else e.completed(result);
+            } catch (InterruptedException ie) {
+                e.cancelled("interrupted");
+            } catch (Throwable t) {
+                e.failed(t.getClass().getSimpleName() + ": " + t.getMessage());
+            } finally {
+                calls.remove(e);
+            }
+        });
+        calls.put(e, f);
+        if (f.isDone()) calls.remove(e);
+    }
+
+    private void startProcess(TaskExecution e) throws IOException {
+        TaskSpec spec = e.spec();
+        ProcessBuilder pb = new ProcessBuilder(spec.command);
+        if (spec.workingDirectory != null) pb.directory(new File(spec.workingDirectory));
+        pb.environment().putAll(spec.environment);
+        int[] gpus = e.gpus();
+        StringBuilder cvd = new StringBuilder();
+        for (int g : gpus) cvd.append(cvd.length() == 0 ? "" : ",").append(g);
+        pb.environment().put("CUDA_VISIBLE_DEVICES", cvd.toString());
+        pb.environment().put("KUMIKI_TASK_ID", e.taskId());
+        pb.environment().put("KUMIKI_CPUS", Integer.toString(Math.max(1, spec.resources.cpus)));
+        Path out = spec.stdout != null ? Path.of(spec.stdout) : null;
+        Path err = spec.stderr != null ? Path.of(spec.stderr) : null;
+        if (out == null || err == null) {
+            Files.createDirectories(e.taskDirectory());
+            if (out == null) out = e.taskDirectory().resolve("stdout.log");
+            if (err == null) err = e.taskDirectory().resolve("stderr.log");
+        }
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        pb.redirectError(out.equals(err) ? ProcessBuilder.Redirect.appendTo(out.toFile()) : ProcessBuilder.Redirect.appendTo(err.toFile()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p = pb.start();
+        processes.put(e, p);
+        e.running(Long.toString(p.pid()));
+        if (e.isCancelRequested()) kill(e);
+        p.onExit().thenAccept(done -> {
+            processes.remove(e);
+            int code = done.exitValue();
+            e.exited(code, code == 0 ? null : (code > 128 ? "exit code " + code + " (signal " + (code - 128) + ")" : "exit code " + code));
+        });
+    }
+
+    @Override
+    public void cancel(TaskExecution e) {
+        Future<?> f = calls.remove(e);
+        if (f != null) {
+            f.cancel(true);
+            e.cancelled("cancelled");
+            return;
+        }
+        kill(e);
+    }
+
+    /** SIGTERM to the process and all its descendants, SIGKILL to whatever is left after the grace period. */
+    private void kill(TaskExecution e) {
+        Process p = processes.get(e);
+        if (p == null) return;
+        List<ProcessHandle> tree = new ArrayList<>();
+        p.descendants().forEach(tree::add);
+        tree.add(p.toHandle());
+        for (ProcessHandle h : tree) h.destroy();
+        killer.schedule(() -> {
+            for (ProcessHandle h : tree) {
+                if (h.isAlive()) h.destroyForcibly();
+            }
+            // children forked after the first snapshot
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+        }, graceMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean reattach(TaskExecution e, String backendJobId) {
+        // a local process or function died with the container: nothing to reattach to
+        return false;
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (TaskExecution e : new ArrayList<>(processes.keySet())) {
+            kill(e);
+        }
+        for (Map.Entry<TaskExecution, Future<?>> c : calls.entrySet()) c.getValue().cancel(true);
+        spawner.shutdownNow();
+        functionPool.shutdownNow();
+        killer.schedule(killer::shutdown, graceMs + 100, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,915 @@
+package org.kumiki.scheduler.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+import org.kumiki.platform.api.Installation;
+import org.kumiki.platform.api.journal.Journal;
+import org.kumiki.platform.api.journal.JournalFactory;
+import org.kumiki.scheduler.api.DependencyType;
+import org.kumiki.scheduler.api.Scheduler;
+import org.kumiki.scheduler.api.TaskRejectedException;
+import org.kumiki.scheduler.api.TaskState;
+import org.kumiki.scheduler.api.dto.BackendDTO;
+import org.kumiki.scheduler.api.dto.DependencyDTO;
+import org.kumiki.scheduler.api.dto.TaskFilter;
+import org.kumiki.scheduler.api.dto.TaskRecordDTO;
+import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.kumiki.scheduler.api.spi.ExecutionBackend;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The scheduler core. One lock guards all task state; one dispatcher thread packs ready tasks
+ * onto backends (highest priority first, EASY backfill behind a blocked head) and calls the
+ * backends outside the lock. Every state change is appended to the journal; submissions are
+ * synced before they return.
+ */
+@Component(service = Scheduler.class, configurationPid = SchedulerImpl.PID, immediate = true)
+@Designate(ocd = SchedulerImpl.Config.class)
+public class SchedulerImpl implements Scheduler, Execution.Sink {
+
+    public static final String PID = "org.kumiki.scheduler";
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerImpl.class);
+    static final Comparator<Task> ORDER = Comparator.comparingInt((Task t) -> -t.spec.priority).thenComparingLong(t -> t.seq);
+
+    @ObjectClassDefinition(name = "Kumiki scheduler", description = "Task queue, dependencies, packing, retries and the durable journal")
+    public @interface Config {
+        @AttributeDefinition(name = "State folder", description = "Journal and task folders; empty means state/scheduler under the installation home")
+        String state_dir() default "";
+
+        @AttributeDefinition(name = "Default backend", description = "Backend for tasks that name none")
+        String default_backend() default "local";
+
+        @AttributeDefinition(name = "Backfill window", description = "How many ready tasks behind a blocked head are considered for backfill", min = "0")
+        int backfill_window() default 1000;
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean dirty;
+    private volatile boolean stopped;
+
+    private final Map<String, Task> tasks = new HashMap<>();
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, TreeSet<Task>> ready = new HashMap<>();
+    /** Tasks that were RUNNING when the container stopped, per backend, until it is back. */
+    private final Map<String, List<Task>> awaitingReattach = new HashMap<>();
+    private final Map<String, List<CompletableFuture<TaskRecordDTO>>> waiters = new HashMap<>();
+    private long nextSeq = 1;
+
+    private final Path stateDir;
+    private final Journal journal;
+    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final String defaultBackend;
+    private final int backfillWindow;
+    private final Thread dispatcher;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kumiki-scheduler-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin events;
+
+    /** A backend as the scheduler tracks it. */
+    static final class Slot {
+        final String name;
+        final ExecutionBackend backend;
+        final ExecutionBackend.Capacity cap;
+        int cpus;
+        int gpus;
+        long memory;
+        final boolean[] gpuBusy;
+        final Set<Task> running = new java.util.HashSet<>();
+
+        Slot(String name, ExecutionBackend backend) {
+            this.name = name;
+            this.backend = backend;
+            ExecutionBackend.Capacity c = backend.capacity();
+            this.cap = c == null ? ExecutionBackend.Capacity.unbounded() : c;
+            this.gpuBusy = new boolean[Math.max(0, cap.gpus)];
+        }
+
+        boolean fits(int c, int g, long m) {
+            return (cap.cpus < 0 || cpus + c <= cap.cpus) && (cap.gpus < 0 || gpus + g <= cap.gpus)
+                    && (cap.memoryBytes < 0 || memory + m <= cap.memoryBytes);
+        }
+    }
+
+    @Activate
+    public SchedulerImpl(@Reference JournalFactory journals, @Reference Installation installation, Config config) throws IOException {
+        this(journals, config.state_dir().isBlank() ? installation.stateDirectory("scheduler") : Path.of(config.state_dir()),
+                config.default_backend(), config.backfill_window());
+    }
+
+    public SchedulerImpl(JournalFactory journals, Path stateDir, String defaultBackend, int backfillWindow) throws IOException {
+        this.stateDir = stateDir.toAbsolutePath();
+        this.defaultBackend = defaultBackend;
+        this.backfillWindow = Math.max(0, backfillWindow);
+        Map<String, byte[]> live = new LinkedHashMap<>();
+        this.journal = journals.open(this.stateDir.resolve("journal"), live::put);
+        long liveBytes = 0;
+        for (Map.Entry<String, byte[]> e : live.entrySet()) {
+            liveBytes += e.getValue().length + e.getKey().length() + 11;
+            TaskRecordDTO r;
+            try {
+                r = json.readValue(e.getValue(), TaskRecordDTO.class);
+            } catch (IOException ex) {
+                LOG.error("journal record {} is unreadable and skipped: {}", e.getKey(), ex.getMessage());
+                continue;
+            }
+            restore(r);
+        }
+        recover();
+        if (journal.sizeBytes() > 1 << 20 && journal.sizeBytes() > 3 * liveBytes) {
+            LOG.info("compacting scheduler journal: {} bytes, {} live", journal.sizeBytes(), liveBytes);
+            journal.compact(live);
+        }
+        live.clear();
+        this.dispatcher = new Thread(this::dispatchLoop, "kumiki-scheduler-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+        LOG.info("scheduler started with {} task records from {}", tasks.size(), this.stateDir);
+    }
+
+    // ------------------------------------------------------------------ recovery
+
+    private void restore(TaskRecordDTO r) {
+        if (r.id == null || r.spec == null || r.state == null) return;
+        long seq = seqOf(r.id);
+        Task t = new Task(r.id, seq, r.spec, r.backend == null ? defaultBackend : r.backend, r.submittedAt);
+        t.state = r.state;
+        t.backendJobId = r.backendJobId;
+        t.exitCode = r.exitCode;
+        t.reason = r.reason;
+        t.result = r.result;
+        t.attempt = r.attempt;
+        t.startedAt = r.startedAt;
+        t.finishedAt = r.finishedAt;
+        tasks.put(t.id, t);
+        nextSeq = Math.max(nextSeq, seq + 1);
+    }
+
+    static long seqOf(String id) {
+        try {
+            return Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private void recover() {
+        List<Task> all = new ArrayList<>(tasks.values());
+        all.sort(Comparator.comparingLong(t -> t.seq));
+        for (Task t : all) {
+            for (DependencyDTO d : t.spec.dependencies) {
+                Task dep = tasks.get(d.taskId);
+                if (dep != null) {
+                    t.deps.add(new Task.Dep(dep, d.type == null ? DependencyType.AFTER_OK : d.type));
+                    dep.dependents.add(t);
+                }
+            }
+        }
+        for (Task t : all) {
+            switch (t.state) {
+                case RUNNING:
+                    if (t.backendJobId != null) {
+                        awaitingReattach.computeIfAbsent(t.backend, k -> new ArrayList<>()).add(t);
+                    } else {
+                        enqueue(t); // dispatched but never confirmed running: run it again
+                    }
+                    break;
+                case PENDING:
+                    enqueue(t);
+                    break;
+                case BLOCKED:
+                    evaluateDependencies(t, System.currentTimeMillis(), new ArrayList<>());
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ backends
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addBackend(ExecutionBackend backend, Map<String, Object> props) {
+        Object n = props.get(ExecutionBackend.NAME);
+        if (n == null) {
+            LOG.warn("ignoring an ExecutionBackend without the {} property", ExecutionBackend.NAME);
+            return;
+        }
+        lock.lock();
+        try {
+            slots.put(n.toString(), new Slot(n.toString(), backend));
+            dirty = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("execution backend '{}' available", n);
+    }
+
+    public void removeBackend(ExecutionBackend backend, Map<String, Object> props) {
+        Object n = props.get(ExecutionBackend.NAME);
+        List<Execution> orphans = new ArrayList<>();
+        lock.lock();
+        try {
+            Slot s = n == null ? null : slots.get(n.toString());
+            if (s == null || s.backend != backend) return;
+            slots.remove(n.toString());
+            for (Task t : s.running) {
+                if (t.execution != null) orphans.add(t.execution);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Execution e : orphans) {
+            e.lost("backend '" + n + "' went away while the task ran");
+        }
+        LOG.info("execution backend '{}' gone", n);
+    }
+
+    // ------------------------------------------------------------------ submit
+
+    @Override
+    public TaskRecordDTO submit(TaskSpec spec) {
+        return submitAll(List.of(spec)).get(0);
+    }
+
+    @Override
+    public List<TaskRecordDTO> submitAll(List<TaskSpec> specs) {
+        if (specs == null || specs.isEmpty()) throw new TaskRejectedException("no task to submit");
+        List<TaskSpec> copies = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            copies.add(validate(specs.get(i), specs.size() > 1 ? "task #" + i + ": " : ""));
+        }
+        checkBatchCycles(copies);
+        List<TaskRecordDTO> out = new ArrayList<>(copies.size());
+        List<Runnable> after = new ArrayList<>();
+        lock.lock();
+        try {
+            // routing and dependencies are checked under the lock, then everything is accepted
+            List<Slot> routes = new ArrayList<>(copies.size());
+            for (int i = 0; i < copies.size(); i++) {
+                TaskSpec s = copies.get(i);
+                String prefix = copies.size() > 1 ? "task #" + i + ": " : "";
+                routes.add(route(s, prefix));
+                for (DependencyDTO d : s.dependencies) {
+                    if (d.taskId.startsWith("#")) continue;
+                    if (!tasks.containsKey(d.taskId)) throw new TaskRejectedException(prefix + "unknown dependency " + d.taskId);
+                }
+            }
+            long now = System.currentTimeMillis();
+            Task[] created = new Task[copies.size()];
+            for (int i = 0; i < copies.size(); i++) {
+                TaskSpec s = copies.get(i);
+                long seq = nextSeq++;
+                Task t = new Task("task-" + seq, seq, s, routes.get(i).name, now);
+                created[i] = t;
+                // resolve batch-internal references to real ids, so the journal is self-contained
+                for (DependencyDTO d : s.dependencies) {
+                    if (d.taskId.startsWith("#")) d.taskId = created[Integer.parseInt(d.taskId.substring(1))].id;
+                    Task dep = tasks.get(d.taskId);
+                    t.deps.add(new Task.Dep(dep, d.type));
+                    dep.dependents.add(t);
+                }
+                tasks.put(t.id, t);
+                t.state = TaskState.BLOCKED;
+                evaluateDependencies(t, now, after);
+                if (t.state == TaskState.BLOCKED) persist(t);
+                out.add(t.toRecord());
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            journal.sync();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the submission durable: " + e.getMessage(), e);
+        }
+        after.forEach(Runnable::run);
+        return out;
+    }
+
+    private TaskSpec validate(TaskSpec in, String prefix) {
+        if (in == null) throw new TaskRejectedException(prefix + "no task spec");
+        TaskSpec s;
+        try {
+            s = json.readValue(json.writeValueAsBytes(in), TaskSpec.class); // defensive deep copy
+        } catch (IOException e) {
+            throw new TaskRejectedException(prefix + "unreadable task spec: " + e.getMessage());
+        }
+        boolean hasCommand = s.command != null && !s.command.isEmpty();
+        boolean hasFunction = s.function != null && !s.function.isBlank();
+        if (hasCommand == hasFunction) {
+            throw new TaskRejectedException(prefix + (hasCommand ? "give either a command or a function, not both" : "no command and no function to run"));
+        }
+        if (hasCommand) {
+            for (String a : s.command) {
+                if (a == null) throw new TaskRejectedException(prefix + "command contains a null argument");
+                if (a.indexOf('\0') >= 0) throw new TaskRejectedException(prefix + "command contains a NUL character");
+            }
+            if (s.command.get(0).isBlank()) throw new TaskRejectedException(prefix + "empty executable name");
+        }
+        if (s.arguments != null) {
+            if (!hasFunction) throw new TaskRejectedException(prefix + "arguments are for function tasks; a command takes them in its argument list");
+            try {
+                json.readTree(s.arguments);
+            } catch (IOException e) {
+                throw new TaskRejectedException(prefix + "arguments are not valid JSON: " + firstLine(e.getMessage()));
+            }
+        }
+        if (s.name == null || s.name.isBlank()) s.name = hasCommand ? Path.of(s.command.get(0)).getFileName().toString() : s.function;
+        if (s.resources == null) s.resources = new org.kumiki.scheduler.api.dto.ResourcesDTO();
+        if (s.resources.cpus < 1) throw new TaskRejectedException(prefix + "cpus must be at least 1, got " + s.resources.cpus);
+        if (s.resources.gpus < 0) throw new TaskRejectedException(prefix + "gpus must not be negative, got " + s.resources.gpus);
+        if (s.resources.memoryBytes < 0) throw new TaskRejectedException(prefix + "memory must not be negative, got " + s.resources.memoryBytes);
+        if (s.resources.walltimeSeconds < 0) throw new TaskRejectedException(prefix + "walltime must not be negative, got " + s.resources.walltimeSeconds + " s");
+        if (s.resources.walltimeSeconds > 366L * 24 * 3600) throw new TaskRejectedException(prefix + "walltime over one year: " + s.resources.walltimeSeconds + " s");
+        if (s.retries < 0 || s.retries > 100) throw new TaskRejectedException(prefix + "retries must be between 0 and 100, got " + s.retries);
+        if (s.dependencies == null) s.dependencies = new ArrayList<>();
+        for (DependencyDTO d : s.dependencies) {
+            if (d == null || d.taskId == null || d.taskId.isBlank()) throw new TaskRejectedException(prefix + "dependency without a task id");
+            if (d.type == null) d.type = DependencyType.AFTER_OK;
+        }
+        if (s.environment == null) s.environment = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : s.environment.entrySet()) {
+            if (e.getKey() == null || e.getKey().isEmpty() || e.getKey().contains("=") || e.getKey().indexOf('\0') >= 0) {
+                throw new TaskRejectedException(prefix + "invalid environment variable name: '" + e.getKey() + "'");
+            }
+            if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) throw new TaskRejectedException(prefix + "invalid value of environment variable " + e.getKey());
+        }
+        if (s.labels == null) s.labels = new LinkedHashMap<>();
+        return s;
+    }
+
+    private static void checkBatchCycles(List<TaskSpec> specs) {
+        int n = specs.size();
+        List<List<Integer>> edges = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<Integer> e = new ArrayList<>(0);
+            for (DependencyDTO d : specs.get(i).dependencies) {
+                if (!d.taskId.startsWith("#")) continue;
+                int j;
+                try {
+                    j = Integer.parseInt(d.taskId.substring(1));
+                } catch (NumberFormatException ex) {
+                    throw new TaskRejectedException("task #" + i + ": invalid batch reference " + d.taskId);
+                }
+                if (j < 0 || j >= n) throw new TaskRejectedException("task #" + i + ": batch reference " + d.taskId + " is outside the batch of " + n);
+                if (j == i) throw new TaskRejectedException("task #" + i + ": depends on itself");
+                e.add(j);
+            }
+            edges.add(e);
+        }
+        // iterative DFS with colours; a back edge is a cycle
+        byte[] colour = new byte[n];
+        int[] stack = new int[n];
+        int[] next = new int[n];
+        for (int root = 0; root < n; root++) {
+            if (colour[root] != 0) continue;
+            int sp = 0;
+            stack[sp++] = root;
+            colour[root] = 1;
+            while (sp > 0) {
+                int v = stack[sp - 1];
+                if (next[v] < edges.get(v).size()) {
+                    int w = edges.get(v).get(next[v]++);
+                    if (colour[w] == 1) throw new TaskRejectedException("dependency cycle through task #" + w + " and task #" + v);
+                    if (colour[w] == 0) {
+                        colour[w] = 1;
+                        stack[sp++] = w;
+                    }
+                } else {
+                    colour[v] = 2;
+                    sp--;
+                }
+            }
+        }
+        // batch-internal references must point backwards so records are created in order
+        for (int i = 0; i < n; i++) {
+            for (int j : edges.get(i)) {
+                if (j > i) throw new TaskRejectedException("task #" + i + ": depends on a later task (#" + j + "); list dependencies first");
+            }
+        }
+    }
+
+    private Slot route(TaskSpec s, String prefix) {
+        String name = s.backend == null || s.backend.isBlank() ? defaultBackend : s.backend;
+        Slot slot = slots.get(name);
+        if (slot == null) {
+            throw new TaskRejectedException(prefix + (slots.isEmpty() ? "no execution backend is available" : "unknown backend '" + name + "' (available: " + String.join(", ", slots.keySet()) + ")"));
+        }
+        ExecutionBackend.Capacity c = slot.cap;
+        if (c.cpus >= 0 && s.resources.cpus > c.cpus) throw new TaskRejectedException(prefix + "needs " + s.resources.cpus + " cpus but backend '" + name + "' has " + c.cpus);
+        if (c.gpus >= 0 && s.resources.gpus > c.gpus) throw new TaskRejectedException(prefix + "needs " + s.resources.gpus + " GPUs but backend '" + name + "' has " + c.gpus);
+        if (c.memoryBytes >= 0 && s.resources.memoryBytes > c.memoryBytes) {
+            throw new TaskRejectedException(prefix + "needs " + (s.resources.memoryBytes >> 20) + " MiB of memory but backend '" + name + "' has " + (c.memoryBytes >> 20) + " MiB");
+        }
+        String why;
+        try {
+            why = slot.backend.rejects(s);
+        } catch (RuntimeException e) {
+            why = "backend '" + name + "' failed to check the task: " + e.getMessage();
+        }
+        if (why != null) throw new TaskRejectedException(prefix + why);
+        return slot;
+    }
+
+    // ------------------------------------------------------------------ state changes (lock held)
+
+    /** BLOCKED task: becomes PENDING when all dependencies are met, CANCELLED when one never can be. */
+    private void evaluateDependencies(Task t, long now, List<Runnable> after) {
+        boolean met = true;
+        for (Task.Dep d : t.deps) {
+            TaskState ds = d.task().state;
+            if (ds.isTerminal()) {
+                if (!d.type().satisfiedBy(ds)) {
+                    finish(t, TaskState.CANCELLED, null, "dependency " + d.task().id + " ended " + ds + " (" + d.type() + " can never be met)", null, now, after);
+                    return;
+                }
+            } else {
+                met = false;
+            }
+        }
+        if (met) {
+            t.state = TaskState.PENDING;
+            persist(t);
+            enqueue(t);
+        }
+    }
+
+    private void enqueue(Task t) {
+        t.state = TaskState.PENDING;
+        t.queued = true;
+        ready.computeIfAbsent(t.backend, k -> new TreeSet<>(ORDER)).add(t);
+        dirty = true;
+        wake.signalAll();
+    }
+
+    /** Final state: journal, waiters, events, dependents. */
+    private void finish(Task t, TaskState state, Integer exitCode, String reason, String result, long now, List<Runnable> after) {
+        t.state = state;
+        t.exitCode = exitCode;
+        t.reason = reason;
+        t.result = result;
+        t.finishedAt = now;
+        if (t.queued) {
+            TreeSet<Task> q = ready.get(t.backend);
+            if (q != null) q.remove(t);
+            t.queued = false;
+        }
+        persist(t);
+        List<CompletableFuture<TaskRecordDTO>> ws = waiters.remove(t.id);
+        TaskRecordDTO rec = ws == null && events == null ? null : t.toRecord();
+        if (ws != null) after.add(() -> ws.forEach(f -> f.complete(rec)));
+        post(t, rec, after);
+        for (Task d : t.dependents) {
+            if (d.state == TaskState.BLOCKED) evaluateDependencies(d, now, after);
+        }
+    }
+
+    private void persist(Task t) {
+        try {
+            journal.put(t.id, json.writeValueAsBytes(t.toJournal()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot journal " + t.id, e);
+        }
+    }
+
+    private void post(Task t, TaskRecordDTO rec, List<Runnable> after) {
+        EventAdmin ea = events;
+        if (ea == null) return;
+        Map<String, Object> p = new HashMap<>();
+        p.put("task.id", t.id);
+        p.put("task.name", t.spec.name);
+        p.put("task.state", t.state.name());
+        p.put("task.backend", t.backend);
+        if (t.exitCode != null) p.put("task.exitCode", t.exitCode);
+        Event ev = new Event("org/kumiki/scheduler/" + t.state.name(), p);
+        after.add(() -> {
+            try {
+                ea.postEvent(ev);
+            } catch (RuntimeException e) {
+                LOG.debug("cannot post event", e);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ backend callbacks
+
+    @Override
+    public void running(Execution e, String backendJobId) {
+        List<Runnable> after = new ArrayList<>(1);
+        lock.lock();
+        try {
+            Task t = e.task;
+            if (t.execution != e || t.state.isTerminal()) return;
+            t.state = TaskState.RUNNING;
+            t.backendJobId = backendJobId;
+            if (t.startedAt == 0 || t.attempt > 1) t.startedAt = System.currentTimeMillis();
+            t.reason = null;
+            persist(t);
+            post(t, null, after);
+            long wall = t.walltimeMs();
+            if (wall > 0) {
+                long left = Math.max(0, t.startedAt + wall - System.currentTimeMillis());
+                timer.schedule(() -> walltimeReached(e), left, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+    }
+
+    private void walltimeReached(Execution e) {
+        ExecutionBackend b;
+        lock.lock();
+        try {
+            if (e.hasEnded() || e.task.execution != e) return;
+            e.timeoutRequested = true;
+            e.cancelRequested = true;
+            Slot s = slots.get(e.task.backend);
+            b = s == null ? null : s.backend;
+        } finally {
+            lock.unlock();
+        }
+        if (b == null) {
+            e.timedOut("walltime of " + e.task.spec.resources.walltimeSeconds + " s reached (backend gone)");
+            return;
+        }
+        try {
+            b.cancel(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("backend failed to stop {} at its walltime: {}", e.task.id, ex.toString());
+        }
+    }
+
+    @Override
+    public void ended(Execution e, TaskState state, Integer exitCode, String reason, String result) {
+        List<Runnable> after = new ArrayList<>(2);
+        lock.lock();
+        try {
+            Task t = e.task;
+            if (t.execution != e) return;
+            release(t);
+            t.execution = null;
+            long now = System.currentTimeMillis();
+            if (e.timeoutRequested && state != TaskState.COMPLETED) {
+                state = TaskState.TIMED_OUT;
+                reason = "walltime of " + t.spec.resources.walltimeSeconds + " s reached";
+            } else if (e.cancelRequested && state != TaskState.COMPLETED) {
+                state = TaskState.CANCELLED;
+                if (reason == null || !reason.startsWith("cancel")) reason = "cancelled" + (reason == null ? "" : " (" + reason + ")");
+            }
+            boolean retryable = state == TaskState.FAILED || state == TaskState.TIMED_OUT || state == TaskState.LOST;
+            if (retryable && t.attempt <= t.spec.retries) {
+                t.exitCode = exitCode;
+                t.reason = "attempt " + t.attempt + " ended " + state + (reason == null ? "" : ": " + reason) + "; retrying";
+                t.finishedAt = now;
+                persist(t);
+                enqueue(t);
+            } else {
+                finish(t, state, exitCode, reason, result, now, after);
+            }
+            dirty = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+    }
+
+    private void release(Task t) {
+        Slot s = slots.get(t.backend);
+        if (s == null || !s.running.remove(t)) return;
+        s.cpus -= t.cpus();
+        s.gpus -= t.gpus();
+        s.memory -= t.memory();
+        for (int g : t.gpuIds) if (g < s.gpuBusy.length) s.gpuBusy[g] = false;
+        t.gpuIds = new int[0];
+    }
+
+    private void allocate(Slot s, Task t) {
+        s.cpus += t.cpus();
+        s.gpus += t.gpus();
+        s.memory += t.memory();
+        int need = t.gpus();
+        int[] ids = new int[Math.min(need, s.gpuBusy.length)];
+        for (int g = 0, k = 0; g < s.gpuBusy.length && k < ids.length; g++) {
+            if (!s.gpuBusy[g]) {
+                s.gpuBusy[g] = true;
+                ids[k++] = g;
+            }
+        }
+        t.gpuIds = ids;
+        s.running.add(t);
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private record Start(Slot slot, Execution exec, boolean reattach) {}
+
+    private void dispatchLoop() {
+        while (!stopped) {
+            List<Start> starts = new ArrayList<>();
+            lock.lock();
+            try {
+                while (!dirty && !stopped) wake.await();
+                if (stopped) return;
+                dirty = false;
+                long now = System.currentTimeMillis();
+                for (Slot s : slots.values()) {
+                    List<Task> re = awaitingReattach.remove(s.name);
+                    if (re != null) {
+                        for (Task t : re) {
+                            Execution e = newExecution(t, t.attempt);
+                            allocate(s, t);
+                            starts.add(new Start(s, e, true));
+                        }
+                    }
+                    TreeSet<Task> q = ready.get(s.name);
+                    if (q != null && !q.isEmpty()) select(s, q, now, starts);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            for (Start st : starts) {
+                try {
+                    if (st.reattach()) {
+                        if (!st.slot().backend.reattach(st.exec(), st.exec().task.backendJobId)) {
+                            st.exec().lost("was running when the scheduler stopped; its outcome is unknown");
+                        }
+                    } else {
+                        st.slot().backend.start(st.exec());
+                    }
+                } catch (Exception ex) {
+                    st.exec().failed("backend '" + st.slot().name + "' could not start the task: " + firstLine(String.valueOf(ex.getMessage())));
+                }
+            }
+        }
+    }
+
+    /** Packs ready tasks onto one backend: priority order, EASY backfill behind a blocked head. */
+    private void select(Slot s, TreeSet<Task> q, long now, List<Start> starts) {
+        Task head = null;
+        long shadow = Long.MAX_VALUE;
+        int extraCpus = 0, extraGpus = 0;
+        long extraMem = 0;
+        int scanned = 0;
+        for (Iterator<Task> it = q.iterator(); it.hasNext();) {
+            Task t = it.next();
+            if (head != null && ++scanned > backfillWindow) break;
+            boolean fits = s.fits(t.cpus(), t.gpus(), t.memory());
+            if (head == null) {
+                if (fits) {
+                    it.remove();
+                    start(s, t, starts);
+                    continue;
+                }
+                head = t;
+                // when will the head fit? walk running tasks by expected end
+                List<Task> running = new ArrayList<>(s.running);
+                running.sort(Comparator.comparingLong(r -> r.walltimeMs() > 0 ? r.startedAt + r.walltimeMs() : Long.MAX_VALUE));
+                int c = s.cpus, g = s.gpus;
+                long m = s.memory;
+                for (Task r : running) {
+                    c -= r.cpus();
+                    g -= r.gpus();
+                    m -= r.memory();
+                    long end = r.walltimeMs() > 0 ? Math.max(now, r.startedAt + r.walltimeMs()) : Long.MAX_VALUE;
+                    if ((s.cap.cpus < 0 || c + head.cpus() <= s.cap.cpus) && (s.cap.gpus < 0 || g + head.gpus() <= s.cap.gpus)
+                            && (s.cap.memoryBytes < 0 || m + head.memory() <= s.cap.memoryBytes)) {
+                        shadow = end;
+                        extraCpus = s.cap.cpus < 0 ? Integer.MAX_VALUE : s.cap.cpus - c - head.cpus();
+                        extraGpus = s.cap.gpus < 0 ? Integer.MAX_VALUE : s.cap.gpus - g - head.gpus();
+                        extraMem = s.cap.memoryBytes < 0 ? Long.MAX_VALUE : s.cap.memoryBytes - m - head.memory();
+                        break;
+                    }
+                }
+                if (shadow == Long.MAX_VALUE) extraCpus = extraGpus = 0;
+                continue;
+            }
+            if (!fits) continue;
+            boolean endsBeforeShadow = t.walltimeMs() > 0 && shadow != Long.MAX_VALUE && now + t.walltimeMs() <= shadow;
+            boolean inExtra = t.cpus() <= extraCpus && t.gpus() <= extraGpus && t.memory() <= extraMem;
+            if (endsBeforeShadow || inExtra) {
+                if (!endsBeforeShadow) {
+                    extraCpus -= t.cpus();
+                    extraGpus -= t.gpus();
+                    extraMem -= t.memory();
+                }
+                it.remove();
+                start(s, t, starts);
+            }
+        }
+    }
+
+    private void start(Slot s, Task t, List<Start> starts) {
+        t.queued = false;
+        t.attempt++;
+        allocate(s, t);
+        starts.add(new Start(s, newExecution(t, t.attempt), false));
+    }
+
+    private Execution newExecution(Task t, int attempt) {
+        Execution e = new Execution(t, attempt, stateDir.resolve("tasks").resolve(t.id), t.gpuIds, List.of(), this);
+        t.execution = e;
+        return e;
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Override
+    public Optional<TaskRecordDTO> get(String id) {
+        lock.lock();
+        try {
+            Task t = id == null ? null : tasks.get(id);
+            return t == null ? Optional.empty() : Optional.of(t.toRecord());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<TaskRecordDTO> list(TaskFilter f) {
+        TaskFilter filter = f == null ? new TaskFilter() : f;
+        List<Task> matches = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Task t : tasks.values()) {
+                if (filter.states != null && !filter.states.isEmpty() && !filter.states.contains(t.state)) continue;
+                if (filter.backend != null && !filter.backend.equals(t.backend)) continue;
+                if (filter.namePrefix != null && (t.spec.name == null || !t.spec.name.startsWith(filter.namePrefix))) continue;
+                if (filter.labels != null && !filter.labels.isEmpty()
+                        && !filter.labels.entrySet().stream().allMatch(e -> e.getValue() != null && e.getValue().equals(t.spec.labels.get(e.getKey())))) continue;
+                matches.add(t);
+            }
+            matches.sort(Comparator.comparingLong((Task t) -> t.seq).reversed());
+            int n = filter.limit > 0 ? Math.min(filter.limit, matches.size()) : matches.size();
+            List<TaskRecordDTO> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) out.add(matches.get(i).toRecord());
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        Execution running;
+        ExecutionBackend backend;
+        List<Runnable> after = new ArrayList<>();
+        lock.lock();
+        try {
+            Task t = id == null ? null : tasks.get(id);
+            if (t == null) throw new TaskRejectedException("unknown task " + id);
+            if (t.state.isTerminal()) return false;
+            if (t.execution == null) {
+                String why = t.state == TaskState.RUNNING
+                        ? "cancelled while backend '" + t.backend + "' was unavailable; it may still run there as " + t.backendJobId
+                        : "cancelled before it ran";
+                List<Task> re = awaitingReattach.get(t.backend);
+                if (re != null) re.remove(t);
+                finish(t, TaskState.CANCELLED, null, why, null, System.currentTimeMillis(), after);
+                running = null;
+                backend = null;
+            } else {
+                running = t.execution;
+                running.cancelRequested = true;
+                Slot s = slots.get(t.backend);
+                backend = s == null ? null : s.backend;
+            }
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+        if (running != null) {
+            if (backend == null) running.cancelled("cancelled (backend gone)");
+            else backend.cancel(running);
+        }
+        return true;
+    }
+
+    @Override
+    public CompletionStage<TaskRecordDTO> await(String id) {
+        lock.lock();
+        try {
+            Task t = id == null ? null : tasks.get(id);
+            if (t == null) throw new TaskRejectedException("unknown task " + id);
+            if (t.state.isTerminal()) return CompletableFuture.completedFuture(t.toRecord());
+            CompletableFuture<TaskRecordDTO> f = new CompletableFuture<>();
+            waiters.computeIfAbsent(id, k -> new ArrayList<>(1)).add(f);
+            return f;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<BackendDTO> backends() {
+        lock.lock();
+        try {
+            List<BackendDTO> out = new ArrayList<>();
+            for (Slot s : slots.values()) {
+                BackendDTO b = new BackendDTO();
+                b.name = s.name;
+                b.description = s.backend.getClass().getSimpleName();
+                b.isDefault = s.name.equals(defaultBackend);
+                b.cpus = s.cap.cpus;
+                b.gpus = s.cap.gpus;
+                b.memoryBytes = s.cap.memoryBytes;
+                b.cpusInUse = s.cpus;
+                b.gpusInUse = s.gpus;
+                b.memoryInUse = s.memory;
+                b.running = s.running.size();
+                TreeSet<Task> q = ready.get(s.name);
+                b.pending = q == null ? 0 : q.size();
+                out.add(b);
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Deactivate
+    public void close() {
+        stopped = true;
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        dispatcher.interrupt();
+        timer.shutdownNow();
+        try {
+            dispatcher.join(2000);
+            journal.close();
+        } catch (IOException | InterruptedException e) {
+            LOG.warn("closing the scheduler journal: {}", e.toString());
+        }
+    }
+
+    static String firstLine(String s) {
+        if (s == null) return "";
+        int i = s.indexOf('\n');
+        return (i < 0 ? s : s.substring(0, i)).trim();
+    }
+
+    // visible for tests
+    int readyCount() {
+        lock.lock();
+        try {
+            return ready.values().stream().mapToInt(Set::size).sum();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static String describe(int[] a) {
+        return Arrays.stream(a).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+}

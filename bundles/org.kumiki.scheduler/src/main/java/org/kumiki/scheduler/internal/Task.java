@@ -1,0 +1,85 @@
+package org.kumiki.scheduler.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kumiki.scheduler.api.DependencyType;
+import org.kumiki.scheduler.api.TaskState;
+import org.kumiki.scheduler.api.dto.TaskRecordDTO;
+import org.kumiki.scheduler.api.dto.TaskSpec;
+
+/** The scheduler's mutable view of one task; guarded by the scheduler's lock. */
+final class Task {
+    final String id;
+    final long seq;
+    final TaskSpec spec;
+    final String backend;
+    TaskState state;
+    String backendJobId;
+    Integer exitCode;
+    String reason;
+    String result;
+    int attempt;
+    final long submittedAt;
+    long startedAt;
+    long finishedAt;
+
+    /** Dependencies (resolved) and the tasks waiting on this one. */
+    final List<Dep> deps = new ArrayList<>(0);
+    final List<Task> dependents = new ArrayList<>(0);
+    /** The attempt now dispatched to a backend; null when not dispatched. */
+    Execution execution;
+    /** Resources held on the backend while dispatched. */
+    int[] gpuIds = new int[0];
+    boolean queued;
+
+    record Dep(Task task, DependencyType type) {}
+
+    Task(String id, long seq, TaskSpec spec, String backend, long submittedAt) {
+        this.id = id;
+        this.seq = seq;
+        this.spec = spec;
+        this.backend = backend;
+        this.submittedAt = submittedAt;
+    }
+
+    int cpus() {
+        return Math.max(1, spec.resources == null ? 1 : spec.resources.cpus);
+    }
+
+    int gpus() {
+        return spec.resources == null ? 0 : spec.resources.gpus;
+    }
+
+    long memory() {
+        return spec.resources == null ? 0 : spec.resources.memoryBytes;
+    }
+
+    long walltimeMs() {
+        return spec.resources == null ? 0 : spec.resources.walltimeSeconds * 1000L;
+    }
+
+    TaskRecordDTO toRecord() {
+        TaskRecordDTO r = new TaskRecordDTO();
+        r.id = id;
+        r.spec = spec;
+        r.state = state;
+        r.backend = execution != null || backendJobId != null || startedAt > 0 ? backend : (attempt > 0 ? backend : null);
+        r.backendJobId = backendJobId;
+        r.exitCode = exitCode;
+        r.reason = reason;
+        r.result = result;
+        r.attempt = attempt;
+        r.submittedAt = submittedAt;
+        r.startedAt = startedAt;
+        r.finishedAt = finishedAt;
+        return r;
+    }
+
+    /** The record as journalled: the backend is always kept (it routes the task after a restart). */
+    TaskRecordDTO toJournal() {
+        TaskRecordDTO r = toRecord();
+        r.backend = backend;
+        return r;
+    }
+}
