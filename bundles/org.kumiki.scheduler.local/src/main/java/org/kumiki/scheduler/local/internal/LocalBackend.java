@@ -238,11 +238,16 @@ public class LocalBackend implements ExecutionBackend {
 
     @Deactivate
     void deactivate() {
+        spawner.shutdownNow();
+        try {
+            spawner.awaitTermination(5, TimeUnit.SECONDS); // a process being started now is then in the map
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
         for (TaskExecution e : new ArrayList<>(processes.keySet())) {
             kill(e);
         }
         for (Map.Entry<TaskExecution, Future<?>> c : calls.entrySet()) c.getValue().cancel(true);
-        spawner.shutdownNow();
         functionPool.shutdownNow();
         killer.schedule(killer::shutdown, graceMs + 100, TimeUnit.MILLISECONDS);
     }
