@@ -96,6 +96,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     private final Path stateDir;
     private final Journal journal;
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final Codec codec = new Codec(json);
     private final String defaultBackend;
     private final int backfillWindow;
     private final Thread dispatcher;
@@ -157,7 +158,12 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             }
             restore(r);
         }
-        recover();
+        lock.lock();
+        try {
+            recover();
+        } finally {
+            lock.unlock();
+        }
         if (journal.sizeBytes() > 1 << 20 && journal.sizeBytes() > 3 * liveBytes) {
             LOG.info("compacting scheduler journal: {} bytes, {} live", journal.sizeBytes(), liveBytes);
             journal.compact(live);
@@ -332,12 +338,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
 
     private TaskSpec validate(TaskSpec in, String prefix) {
         if (in == null) throw new TaskRejectedException(prefix + "no task spec");
-        TaskSpec s;
-        try {
-            s = json.readValue(json.writeValueAsBytes(in), TaskSpec.class); // defensive deep copy
-        } catch (IOException e) {
-            throw new TaskRejectedException(prefix + "unreadable task spec: " + e.getMessage());
-        }
+        TaskSpec s = Codec.copy(in); // the caller may reuse its object
         boolean hasCommand = s.command != null && !s.command.isEmpty();
         boolean hasFunction = s.function != null && !s.function.isBlank();
         if (hasCommand == hasFunction) {
@@ -509,11 +510,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     }
 
     private void persist(Task t) {
-        try {
-            journal.put(t.id, json.writeValueAsBytes(t.toJournal()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot journal " + t.id, e);
-        }
+        journal.put(t.id, codec.record(t));
     }
 
     private void post(Task t, TaskRecordDTO rec, List<Runnable> after) {
@@ -587,6 +584,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     @Override
     public void ended(Execution e, TaskState state, Integer exitCode, String reason, String result) {
         List<Runnable> after = new ArrayList<>(2);
+        List<Start> starts = null;
         lock.lock();
         try {
             Task t = e.task;
@@ -611,12 +609,21 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             } else {
                 finish(t, state, exitCode, reason, result, now, after);
             }
+            // start what now fits on this backend right here, without a hand-off to the
+            // dispatcher thread; other backends (dependents routed elsewhere) are the dispatcher's
+            Slot s = slots.get(t.backend);
+            TreeSet<Task> q = ready.get(t.backend);
+            if (s != null && q != null && !q.isEmpty()) {
+                starts = new ArrayList<>(2);
+                select(s, q, now, starts);
+            }
             dirty = true;
             wake.signalAll();
         } finally {
             lock.unlock();
         }
         after.forEach(Runnable::run);
+        if (starts != null) launch(starts);
     }
 
     private void release(Task t) {
@@ -675,24 +682,30 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             } finally {
                 lock.unlock();
             }
-            for (Start st : starts) {
-                try {
-                    if (st.reattach()) {
-                        if (!st.slot().backend.reattach(st.exec(), st.exec().task.backendJobId)) {
-                            st.exec().lost("was running when the scheduler stopped; its outcome is unknown");
-                        }
-                    } else {
-                        st.slot().backend.start(st.exec());
+            launch(starts);
+        }
+    }
+
+    /** Calls the backends, outside the lock. */
+    private void launch(List<Start> starts) {
+        for (Start st : starts) {
+            try {
+                if (st.reattach()) {
+                    if (!st.slot().backend.reattach(st.exec(), st.exec().task.backendJobId)) {
+                        st.exec().lost("was running when the scheduler stopped; its outcome is unknown");
                     }
-                } catch (Exception ex) {
-                    st.exec().failed("backend '" + st.slot().name + "' could not start the task: " + firstLine(String.valueOf(ex.getMessage())));
+                } else {
+                    st.slot().backend.start(st.exec());
                 }
+            } catch (Exception ex) {
+                st.exec().failed("backend '" + st.slot().name + "' could not start the task: " + firstLine(String.valueOf(ex.getMessage())));
             }
         }
     }
 
     /** Packs ready tasks onto one backend: priority order, EASY backfill behind a blocked head. */
     private void select(Slot s, TreeSet<Task> q, long now, List<Start> starts) {
+        if (s.cap.cpus >= 0 && s.cpus >= s.cap.cpus) return; // every task needs a cpu: nothing fits
         Task head = null;
         long shadow = Long.MAX_VALUE;
         int extraCpus = 0, extraGpus = 0;
@@ -728,7 +741,12 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
                         break;
                     }
                 }
-                if (shadow == Long.MAX_VALUE) extraCpus = extraGpus = 0;
+                if (shadow == Long.MAX_VALUE) {
+                    extraCpus = extraGpus = 0;
+                    // nothing may start before a head whose start time is unknown, except
+                    // tasks with a walltime (and those also need a finite shadow): done
+                    break;
+                }
                 continue;
             }
             if (!fits) continue;

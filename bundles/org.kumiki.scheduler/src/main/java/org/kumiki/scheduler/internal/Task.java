@@ -32,6 +32,8 @@ final class Task {
     /** Resources held on the backend while dispatched. */
     int[] gpuIds = new int[0];
     boolean queued;
+    /** The spec's JSON, computed once for the journal. */
+    byte[] specJson;
 
     record Dep(Task task, DependencyType type) {}
 

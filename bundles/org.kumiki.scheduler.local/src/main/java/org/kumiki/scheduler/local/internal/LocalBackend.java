@@ -69,7 +69,6 @@ public class LocalBackend implements ExecutionBackend {
     private final Map<String, TaskFunction> functions = new ConcurrentHashMap<>();
     private final Map<TaskExecution, Process> processes = new ConcurrentHashMap<>();
     private final Map<TaskExecution, Future<?>> calls = new ConcurrentHashMap<>();
-    private final ExecutorService spawner;
     private final ExecutorService functionPool;
     private final ScheduledExecutorService killer;
 
@@ -84,7 +83,6 @@ public class LocalBackend implements ExecutionBackend {
         this.capacity = new Capacity(cpus, gpus, mem);
         this.graceMs = config.kill_grace_ms();
         int threads = config.function_threads() > 0 ? config.function_threads() : cpus;
-        this.spawner = Executors.newFixedThreadPool(Math.max(1, Math.min(cpus, 4)), daemon("kumiki-local-spawn"));
         this.functionPool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("kumiki-local-function"));
         this.killer = Executors.newSingleThreadScheduledExecutor(daemon("kumiki-local-killer"));
         LOG.info("local backend: {} cpus, {} gpus, {} MiB", cpus, gpus, mem >> 20);
@@ -132,13 +130,13 @@ public class LocalBackend implements ExecutionBackend {
         if (spec.function != null) {
             startFunction(e);
         } else {
-            spawner.execute(() -> {
-                try {
-                    startProcess(e);
-                } catch (Exception ex) {
-                    e.failed("cannot start " + spec.command.get(0) + ": " + ex.getMessage());
-                }
-            });
+            // spawn right here: the caller is the scheduler's dispatcher or the thread that saw
+            // the previous task end, and a hand-off to another thread only adds latency
+            try {
+                startProcess(e);
+            } catch (Exception ex) {
+                e.failed("cannot start " + spec.command.get(0) + ": " + ex.getMessage());
+            }
         }
     }
 
@@ -238,12 +236,6 @@ public class LocalBackend implements ExecutionBackend {
 
     @Deactivate
     void deactivate() {
-        spawner.shutdownNow();
-        try {
-            spawner.awaitTermination(5, TimeUnit.SECONDS); // a process being started now is then in the map
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
         for (TaskExecution e : new ArrayList<>(processes.keySet())) {
             kill(e);
         }
