@@ -1,0 +1,2 @@
+/** In-framework tests of the scheduler. */
+package org.kumiki.scheduler.test;
