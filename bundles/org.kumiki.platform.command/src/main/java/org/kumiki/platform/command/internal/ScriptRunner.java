@@ -16,6 +16,8 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
@@ -41,17 +43,38 @@ public class ScriptRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
 
     private final Thread thread;
+    private final BundleContext context;
+    private final FrameworkListener levels;
+    private final java.util.concurrent.CountDownLatch startLevelReached = new java.util.concurrent.CountDownLatch(1);
+    /** Bundles Felix reported as failing to start. */
+    private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Activate
     public ScriptRunner(BundleContext context, @Reference CommandProcessor processor) {
+        this.context = context;
         String script = context.getProperty(PROPERTY);
         if (script == null || script.isBlank()) {
             thread = null;
+            levels = null;
             return;
         }
+        // Start levels are raised asynchronously: the launcher may be "ready" while bundles of
+        // the last levels are still starting. STARTLEVEL_CHANGED comes once they all are.
+        int beginning = beginning(context);
+        levels = event -> {
+            if ((event.getType() == FrameworkEvent.STARTLEVEL_CHANGED || event.getType() == FrameworkEvent.STARTED) && currentLevel(context) >= beginning) {
+                startLevelReached.countDown();
+            }
+            if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null) failed.add(event.getBundle().getBundleId());
+        };
+        context.addFrameworkListener(levels);
+        if (currentLevel(context) >= beginning && !anyStarting(context)) startLevelReached.countDown();
         thread = new Thread(() -> {
             int status;
             try {
+                if (!startLevelReached.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("start level {} not reached after 120 s; running the script anyway", beginning);
+                }
                 awaitStarted(context, 120_000);
                 // The process's own stdout/stderr, not System.out/err: Gogo replaces those with
                 // per-thread streams that route to the running session, and a session built on
@@ -70,7 +93,29 @@ public class ScriptRunner {
 
     @Deactivate
     void deactivate() {
+        if (levels != null) context.removeFrameworkListener(levels);
         if (thread != null) thread.interrupt();
+    }
+
+    private static int beginning(BundleContext context) {
+        try {
+            String b = context.getProperty("org.osgi.framework.startlevel.beginning");
+            return b == null ? 1 : Integer.parseInt(b.trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static int currentLevel(BundleContext context) {
+        FrameworkStartLevel fsl = context.getBundle(0).adapt(FrameworkStartLevel.class);
+        return fsl == null ? Integer.MAX_VALUE : fsl.getStartLevel();
+    }
+
+    private static boolean anyStarting(BundleContext context) {
+        for (Bundle b : context.getBundles()) {
+            if (b.getState() == Bundle.STARTING) return true;
+        }
+        return false;
     }
 
     private static void exit(int status) {
@@ -79,35 +124,29 @@ public class ScriptRunner {
     }
 
     /**
-     * Waits until the distribution has started. Under the bnd launcher (the exported jars) that
-     * is its {@code launcher.ready=true} service property, set once every bundle was started;
-     * under another launcher, until the framework reached the highest start level of its
-     * bundles and none is starting.
+     * Waits until the distribution has started: under the bnd launcher (the exported jars) its
+     * {@code launcher.ready=true} service property is set, and every bundle marked to start
+     * whose start level has been reached is ACTIVE (or failed to start, as Felix reported).
      */
-    static void awaitStarted(BundleContext context, long timeoutMs) throws InterruptedException {
-        Bundle fw = context.getBundle(0);
-        FrameworkStartLevel fsl = fw.adapt(FrameworkStartLevel.class);
+    void awaitStarted(BundleContext context, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         int quiet = 0;
         while (System.currentTimeMillis() < deadline) {
-            boolean bndLauncher = has(context, "(launcher.arguments=*)") || has(context, "(objectClass=aQute.launcher.Launcher)");
-            if (bndLauncher) {
-                if (has(context, "(launcher.ready=true)")) return;
-            } else {
-                int target = 1;
-                boolean ready = fw.getState() == Bundle.ACTIVE;
-                for (Bundle b : context.getBundles()) {
-                    if (b.getState() == Bundle.STARTING) ready = false;
-                    BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
-                    if (bsl != null && b.getBundleId() != 0) target = Math.max(target, bsl.getStartLevel());
-                }
-                if (fsl != null && fsl.getStartLevel() < target) ready = false;
-                quiet = ready ? quiet + 1 : 0;
-                if (quiet >= 5) return; // stable for five polls
+            boolean bndLauncher = has(context, "(objectClass=aQute.launcher.Launcher)");
+            boolean ready = !bndLauncher || has(context, "(launcher.ready=true)");
+            int level = currentLevel(context);
+            for (Bundle b : context.getBundles()) {
+                if (!ready) break;
+                if (b.getBundleId() == 0 || b.getHeaders().get(org.osgi.framework.Constants.FRAGMENT_HOST) != null) continue;
+                BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
+                if (bsl == null || !bsl.isPersistentlyStarted() || bsl.getStartLevel() > level) continue;
+                if (b.getState() != Bundle.ACTIVE && !failed.contains(b.getBundleId())) ready = false;
             }
+            quiet = ready ? quiet + 1 : 0;
+            if (quiet >= 3) return;
             Thread.sleep(20);
         }
-        LOG.warn("framework not started after {} ms; running the script anyway", timeoutMs);
+        LOG.warn("distribution not started after {} ms; running the script anyway", timeoutMs);
     }
 
     private static boolean has(BundleContext context, String filter) {
