@@ -92,7 +92,7 @@ class SchedulerIT {
     }
 
     /** A backend that holds every task until told otherwise. */
-    static final class HoldingBackend implements ExecutionBackend {
+    static class HoldingBackend implements ExecutionBackend {
         final BlockingQueue<TaskExecution> started = new LinkedBlockingQueue<>();
 
         @Override public Capacity capacity() { return new Capacity(4, 0, -1); }
@@ -162,6 +162,36 @@ class SchedulerIT {
             }
         } finally {
             c.delete();
+        }
+    }
+
+    @Test
+    void backendsThatOrderJobsThemselvesGetDependentsEarly(@InjectService Scheduler scheduler) throws Exception {
+        HoldingBackend hb = new HoldingBackend() {
+            @Override public boolean supportsNativeDependencies() { return true; }
+        };
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put(ExecutionBackend.NAME, "native");
+        ServiceRegistration<ExecutionBackend> reg = context.registerService(ExecutionBackend.class, hb, p);
+        try {
+            awaitTrue("backend listed", () -> scheduler.backends().stream().anyMatch(b -> b.name.equals("native")));
+            TaskSpec a = TaskSpec.command("a", "true");
+            a.backend = "native";
+            TaskSpec b = TaskSpec.command("b", "true");
+            b.backend = "native";
+            b.dependencies.add(org.kumiki.scheduler.api.dto.DependencyDTO.of("#0", org.kumiki.scheduler.api.DependencyType.AFTER_NOT_OK));
+            List<TaskRecordDTO> rs = scheduler.submitAll(List.of(a, b));
+            TaskExecution ea = hb.started.poll(10, TimeUnit.SECONDS);
+            TaskExecution eb = hb.started.poll(10, TimeUnit.SECONDS);
+            assertNotNull(eb, "the dependent was handed to the backend while its dependency still runs");
+            assertEquals(rs.get(0).id, ea.taskId());
+            assertEquals(List.of("afternotok:held-" + rs.get(0).id), eb.nativeDependencies());
+            assertEquals(List.of(), ea.nativeDependencies());
+            ea.exited(1, "exit code 1");
+            eb.exited(0, null);
+            assertEquals(TaskState.COMPLETED, await(scheduler, rs.get(1).id).state);
+        } finally {
+            reg.unregister();
         }
     }
 

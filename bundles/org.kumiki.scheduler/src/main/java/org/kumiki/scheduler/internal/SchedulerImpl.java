@@ -474,10 +474,30 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         }
         if (met) {
             t.state = TaskState.PENDING;
+            t.nativeDeps = List.of();
             persist(t);
             enqueue(t);
+            return;
         }
+        // a backend that orders jobs itself (Slurm --dependency) gets the task now, with the
+        // dependencies it must enforce, once every unmet dependency runs there under a job id
+        Slot slot = slots.get(t.backend);
+        if (slot == null || !slot.backend.supportsNativeDependencies()) return;
+        List<String> nativeDeps = new ArrayList<>(t.deps.size());
+        for (Task.Dep d : t.deps) {
+            Task dt = d.task();
+            if (dt.state.isTerminal()) continue; // already satisfied (checked above)
+            if (!dt.backend.equals(t.backend) || dt.state != TaskState.RUNNING || dt.backendJobId == null || dt.execution == null) return;
+            nativeDeps.add(NATIVE[d.type().ordinal()] + ":" + dt.backendJobId);
+        }
+        t.nativeDeps = List.copyOf(nativeDeps);
+        t.state = TaskState.PENDING;
+        t.reason = "waiting on " + String.join(",", nativeDeps) + " in backend '" + t.backend + "'";
+        persist(t);
+        enqueue(t);
     }
+
+    private static final String[] NATIVE = {"afterok", "afterany", "afternotok"};
 
     private void enqueue(Task t) {
         t.state = TaskState.PENDING;
@@ -547,6 +567,9 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             t.reason = null;
             persist(t);
             post(t, null, after);
+            for (Task d : t.dependents) {
+                if (d.state == TaskState.BLOCKED) evaluateDependencies(d, System.currentTimeMillis(), after);
+            }
             long wall = t.walltimeMs();
             if (wall > 0) {
                 long left = Math.max(0, t.startedAt + wall - System.currentTimeMillis());
@@ -592,10 +615,12 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             release(t);
             t.execution = null;
             long now = System.currentTimeMillis();
-            if (e.timeoutRequested && state != TaskState.COMPLETED) {
+            // a stop the scheduler asked for decides the state, as in Slurm: a killed process
+            // tree may well exit 0 (a shell whose children died first)
+            if (e.timeoutRequested) {
                 state = TaskState.TIMED_OUT;
                 reason = "walltime of " + t.spec.resources.walltimeSeconds + " s reached";
-            } else if (e.cancelRequested && state != TaskState.COMPLETED) {
+            } else if (e.cancelRequested) {
                 state = TaskState.CANCELLED;
                 if (reason == null || !reason.startsWith("cancel")) reason = "cancelled" + (reason == null ? "" : " (" + reason + ")");
             }
@@ -772,7 +797,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     }
 
     private Execution newExecution(Task t, int attempt) {
-        Execution e = new Execution(t, attempt, stateDir.resolve("tasks").resolve(t.id), t.gpuIds, List.of(), this);
+        Execution e = new Execution(t, attempt, stateDir.resolve("tasks").resolve(t.id), t.gpuIds, t.nativeDeps, this);
         t.execution = e;
         return e;
     }

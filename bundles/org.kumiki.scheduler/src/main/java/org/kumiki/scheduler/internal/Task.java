@@ -32,6 +32,8 @@ final class Task {
     /** Resources held on the backend while dispatched. */
     int[] gpuIds = new int[0];
     boolean queued;
+    /** Dependencies the backend enforces itself (e.g. afterok:123), when dispatched early. */
+    List<String> nativeDeps = List.of();
     /** The spec's JSON, computed once for the journal. */
     byte[] specJson;
 

@@ -215,9 +215,11 @@ public class LocalBackend implements ExecutionBackend {
     private void kill(TaskExecution e) {
         Process p = processes.get(e);
         if (p == null) return;
+        // snapshot the tree first (children are re-parented once their parent dies), then
+        // signal the task's own process before its children so a shell cannot carry on
         List<ProcessHandle> tree = new ArrayList<>();
-        p.descendants().forEach(tree::add);
         tree.add(p.toHandle());
+        p.descendants().forEach(tree::add);
         for (ProcessHandle h : tree) h.destroy();
         killer.schedule(() -> {
             for (ProcessHandle h : tree) {
