@@ -43,6 +43,7 @@ public class InstallationComponent implements Installation {
     @Activate
     public InstallationComponent(BundleContext context, Config config) {
         this(config, context.getProperty("kumiki.home"), context.getProperty("felix.fileinstall.dir"));
+        if (context.getProperty("felix.fileinstall.dir") == null) return; // no watched folder in this distribution
         try {
             // fileinstall (a later start level) watches this folder; it must exist
             Files.createDirectories(deploy);

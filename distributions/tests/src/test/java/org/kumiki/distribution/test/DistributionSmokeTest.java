@@ -26,6 +26,7 @@ class DistributionSmokeTest {
     static final Path DISTRIBUTIONS = Path.of(System.getProperty("kumiki.distributions", "..")).toAbsolutePath().normalize();
     static final Path WORKSTATION = DISTRIBUTIONS.resolve("workstation/target/workstation.jar");
     static final Path HPC_GPU = DISTRIBUTIONS.resolve("hpc-gpu/target/hpc-gpu.jar");
+    static final Path WORKER = DISTRIBUTIONS.resolve("worker/target/worker.jar");
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     record Result(int exit, String out, String err) {}
@@ -66,6 +67,55 @@ class DistributionSmokeTest {
         assertTrue(Files.isDirectory(dir.resolve("deploy")), "deploy/ created");
         assertTrue(Files.exists(dir.resolve("log/kumiki.log")), "log/kumiki.log written");
         assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void workstationSchedulesTasksFromGogo(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("hello.txt");
+        Result r = script(WORKSTATION, dir, "sched:submit -n hello -c 1 -t 5m -l campaign=smoke -- sh -c 'echo hello > " + out + "'\n"
+                + "sched:submit -n second -d afterok:task-1 true\n"
+                + "sched:wait -t 30 task-1 task-2\n"
+                + "sched:show task-2\n"
+                + "sched:list -l campaign=smoke\n"
+                + "sched:backends\n");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertEquals("hello\n", Files.readString(out));
+        assertTrue(r.out().matches("(?s).*task-1\\s+hello\\s+COMPLETED.*"), r.out());
+        assertTrue(r.out().matches("(?s).*task-2\\s+second\\s+COMPLETED.*"), r.out());
+        assertTrue(r.out().contains("local"), r.out());
+        assertTrue(Files.isRegularFile(dir.resolve("state/scheduler/journal/journal.log")), "journal under the installation's state folder");
+
+        // the records survive a restart of the whole distribution
+        Result again = script(WORKSTATION, dir, "sched:show task-1\n");
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("COMPLETED"), again.out());
+
+        Result bad = script(WORKSTATION, dir, "sched:submit -c -1 true\n");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("-1"), bad.err());
+        Result gpu = script(WORKSTATION, dir, "sched:submit -g 1 true\n");
+        assertEquals(1, gpu.exit());
+        assertTrue(gpu.err().contains("needs 1 GPUs but backend 'local' has 0"), gpu.err());
+    }
+
+    @Test
+    void workerRunsOneFunctionAndExits(@TempDir Path dir) throws Exception {
+        Path result = dir.resolve("result.json");
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dkumiki.worker.function=kumiki.hardware", "-Dkumiki.worker.result.file=" + result,
+                "-jar", WORKER.toString()).directory(dir.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(Files.readString(result).contains("\"cpuCores\":" + Runtime.getRuntime().availableProcessors()), Files.readString(result));
+
+        Process missing = new ProcessBuilder(JAVA, "-Dkumiki.worker.function=no.such", "-Dkumiki.worker.wait.ms=300", "-jar", WORKER.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        assertTrue(missing.waitFor(60, TimeUnit.SECONDS));
+        String text = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, missing.exitValue(), text);
+        assertTrue(text.contains("no function 'no.such' in this worker"), text);
+        assertFalse(Files.exists(dir.resolve("deploy")), "a worker watches no folder");
     }
 
     @Test

@@ -1,0 +1,46 @@
+package org.kumiki.scheduler.command.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A left-aligned plain-text table, as operators read it in the Gogo shell; cells are kept on one line. */
+final class TextTable {
+    private final String[] header;
+    private final List<String[]> rows = new ArrayList<>();
+
+    TextTable(String... header) {
+        this.header = header;
+    }
+
+    TextTable row(Object... cells) {
+        if (cells.length != header.length) throw new IllegalArgumentException("expected " + header.length + " cells");
+        String[] r = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) r[i] = cells[i] == null ? "" : Format.oneLine(cells[i].toString());
+        rows.add(r);
+        return this;
+    }
+
+    int size() {
+        return rows.size();
+    }
+
+    @Override
+    public String toString() {
+        int[] w = new int[header.length];
+        for (int i = 0; i < header.length; i++) w[i] = header[i].length();
+        for (String[] r : rows) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
+        StringBuilder sb = new StringBuilder();
+        line(sb, header, w);
+        for (String[] r : rows) line(sb, r, w);
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String[] cells, int[] w) {
+        StringBuilder l = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            l.append(cells[i]);
+            if (i < cells.length - 1) l.append(" ".repeat(w[i] - cells[i].length() + 2));
+        }
+        sb.append(l.toString().stripTrailing()).append('\n');
+    }
+}
