@@ -53,6 +53,8 @@ for svc in scripts/services/*.sh; do
 done
 
 # --- 3. build and test -----------------------------------------------------------------
+# the services above were started here: tests that need them must fail, not skip, without them
+export KUMIKI_REQUIRE_SLURM=1
 log "build and test (./mvnw verify)"
 ./mvnw -B -ntp verify "$@"
 
