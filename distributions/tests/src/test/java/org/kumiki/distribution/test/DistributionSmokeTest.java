@@ -99,6 +99,35 @@ class DistributionSmokeTest {
     }
 
     @Test
+    void hpcGpuSiteRunsCommandsAndFunctionsOnTheRealSlurm(@TempDir Path dir) throws Exception {
+        boolean slurm = new ProcessBuilder("sh", "-c", "sinfo -h >/dev/null 2>&1").start().waitFor() == 0;
+        if (!slurm) {
+            assertFalse("1".equals(System.getenv("KUMIKI_REQUIRE_SLURM")), "KUMIKI_REQUIRE_SLURM=1 but no Slurm answers (scripts/services/slurm.sh start)");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no Slurm here; scripts/test-all.sh starts one");
+        }
+        Path script = dir.resolve("slurm.gogo");
+        Files.writeString(script, "sched:submit -b slurm -n hw -f kumiki.hardware\n"
+                + "sched:submit -b slurm -n three -c 1 -t 2 -- sh -c 'exit 3'\n"
+                + "sched:submit -b slurm -n after -d afterany:task-2 true\n"
+                + "sched:wait -t 180 task-1 task-2 task-3\n"
+                + "sched:show task-1\n"
+                + "sched:show task-2\n");
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dkumiki.script=" + script, "-Dgosh.args=--nointeractive",
+                "-Dkumiki.worker.jar=" + WORKER, "-jar", HPC_GPU.toString()).directory(dir.toFile());
+        pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "hpc-gpu did not finish");
+        String out = Files.readString(dir.resolve("out.txt"));
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertEquals(0, p.exitValue(), err + out);
+        assertTrue(out.matches("(?s).*task-1\\s+hw\\s+COMPLETED\\s+slurm.*"), out);
+        assertTrue(out.matches("(?s).*task-2\\s+three\\s+FAILED\\s+slurm.*"), out);
+        assertTrue(out.matches("(?s).*task-3\\s+after\\s+COMPLETED\\s+slurm.*"), out);
+        assertTrue(out.contains("\"cpuCores\""), "the function's result came back from the compute node: " + out);
+    }
+
+    @Test
     void workerRunsOneFunctionAndExits(@TempDir Path dir) throws Exception {
         Path result = dir.resolve("result.json");
         ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dkumiki.worker.function=kumiki.hardware", "-Dkumiki.worker.result.file=" + result,

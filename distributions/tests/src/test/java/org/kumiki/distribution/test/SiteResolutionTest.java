@@ -55,6 +55,8 @@ class SiteResolutionTest {
         assertTrue(bsns.contains("org.kumiki.platform"), bsns.toString());
         assertTrue(bsns.contains("org.kumiki.platform.command"), bsns.toString());
         assertFalse(bsns.contains("org.kumiki.platform.nvidia"), "a CPU site must not get the GPU bundle: " + bsns);
+        assertFalse(bsns.contains("org.kumiki.scheduler.slurm"), "a site without Slurm must not get the Slurm backend: " + bsns);
+        assertTrue(bsns.contains("org.kumiki.scheduler.local"), bsns.toString());
     }
 
     @Test
@@ -62,6 +64,7 @@ class SiteResolutionTest {
         RunResolution r = resolve(DISTRIBUTIONS.resolve("hpc-gpu/hpc-gpu.bndrun"));
         assertTrue(r.isOK(), () -> String.valueOf(r.exception));
         assertTrue(bsns(r).contains("org.kumiki.platform.nvidia"), bsns(r).toString());
+        assertTrue(bsns(r).contains("org.kumiki.scheduler.slurm"), bsns(r).toString());
     }
 
     @Test

@@ -1,0 +1,107 @@
+package org.kumiki.scheduler.slurm.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** What Slurm says about a job, parsed from squeue, sacct or scontrol. */
+final class SlurmStatus {
+
+    /** States in which the job has not ended (it may still be queued). */
+    static final Set<String> ACTIVE = Set.of("PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED",
+            "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED",
+            "RESV_DEL_HOLD", "POWER_UP_NODE", "UPDATE_DB");
+
+    final String jobId;
+    /** Upper-case base state, e.g. CANCELLED (sacct's "CANCELLED by 0" becomes CANCELLED). */
+    final String state;
+    /** Exit code and signal; -1 when unknown. */
+    final int exitCode;
+    final int signal;
+    /** Slurm's reason (squeue %r, scontrol Reason=), or null. */
+    final String reason;
+
+    SlurmStatus(String jobId, String state, int exitCode, int signal, String reason) {
+        this.jobId = jobId;
+        this.state = normaliseState(state);
+        this.exitCode = exitCode;
+        this.signal = signal;
+        this.reason = reason == null || reason.isBlank() || "None".equals(reason) || "(null)".equals(reason) ? null : reason;
+    }
+
+    boolean isActive() {
+        return ACTIVE.contains(state);
+    }
+
+    static String normaliseState(String s) {
+        if (s == null) return "UNKNOWN";
+        String t = s.strip();
+        int sp = t.indexOf(' ');
+        if (sp >= 0) t = t.substring(0, sp);
+        if (t.endsWith("+")) t = t.substring(0, t.length() - 1);
+        return t.isEmpty() ? "UNKNOWN" : t.toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code squeue -h -o '%i|%T|%r'}: one job per line. Lines that do not parse are ignored. */
+    static Map<String, SlurmStatus> parseSqueue(String out) {
+        Map<String, SlurmStatus> m = new LinkedHashMap<>();
+        if (out == null) return m;
+        for (String line : out.split("\n")) {
+            String[] f = line.strip().split("\\|", -1);
+            if (f.length < 2 || f[0].isEmpty()) continue;
+            m.put(f[0].strip(), new SlurmStatus(f[0].strip(), f[1], -1, -1, f.length > 2 ? f[2].strip() : null));
+        }
+        return m;
+    }
+
+    /**
+     * {@code sacct -c -n -P -o JobID,State,ExitCode}: the last line of a job id wins (job ids
+     * may repeat in the completion file after the controller's state was cleared). Job steps
+     * ({@code 12.batch}) are ignored.
+     */
+    static Map<String, SlurmStatus> parseSacct(String out) {
+        Map<String, SlurmStatus> m = new LinkedHashMap<>();
+        if (out == null) return m;
+        for (String line : out.split("\n")) {
+            String[] f = line.strip().split("\\|", -1);
+            if (f.length < 3 || f[0].isEmpty() || f[0].contains(".")) continue;
+            int[] ec = parseExitCode(f[2]);
+            m.put(f[0].strip(), new SlurmStatus(f[0].strip(), f[1], ec[0], ec[1], f.length > 3 ? f[3] : null));
+        }
+        return m;
+    }
+
+    /** {@code scontrol show job -o ID}: one line of KEY=VALUE pairs; null when it has no JobState. */
+    static SlurmStatus parseScontrol(String out) {
+        if (out == null) return null;
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String tok : out.strip().split("\\s+")) {
+            int eq = tok.indexOf('=');
+            if (eq > 0 && !kv.containsKey(tok.substring(0, eq))) kv.put(tok.substring(0, eq), tok.substring(eq + 1));
+        }
+        String id = kv.get("JobId");
+        String state = kv.get("JobState");
+        if (id == null || state == null) return null;
+        int[] ec = parseExitCode(kv.get("ExitCode"));
+        return new SlurmStatus(id, state, ec[0], ec[1], kv.get("Reason"));
+    }
+
+    /** {@code N:S} to {N, S}; {-1, -1} when it does not parse. */
+    static int[] parseExitCode(String s) {
+        if (s == null) return new int[] {-1, -1};
+        String[] f = s.strip().split(":");
+        try {
+            int code = Integer.parseInt(f[0]);
+            int sig = f.length > 1 ? Integer.parseInt(f[1]) : 0;
+            return new int[] {code, sig};
+        } catch (NumberFormatException e) {
+            return new int[] {-1, -1};
+        }
+    }
+
+    @Override
+    public String toString() {
+        return jobId + " " + state + (exitCode >= 0 ? " " + exitCode + ":" + signal : "") + (reason != null ? " (" + reason + ")" : "");
+    }
+}
