@@ -70,6 +70,7 @@ public class LocalBackend implements ExecutionBackend {
     private final Map<TaskExecution, Process> processes = new ConcurrentHashMap<>();
     private final Map<TaskExecution, Future<?>> calls = new ConcurrentHashMap<>();
     private final ExecutorService functionPool;
+    private final ExecutorService waiters = Executors.newCachedThreadPool(daemon("kumiki-local-waiter"));
     private final ScheduledExecutorService killer;
 
     @Activate
@@ -193,9 +194,18 @@ public class LocalBackend implements ExecutionBackend {
         processes.put(e, p);
         e.running(Long.toString(p.pid()));
         if (e.isCancelRequested()) kill(e);
-        p.onExit().thenAccept(done -> {
+        // wait on a thread of our own: Process.onExit() hands completions to the common
+        // fork-join pool, one thread on a 2-core machine, which would serialise every
+        // completion and the next spawn that the scheduler starts from it
+        waiters.execute(() -> {
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             processes.remove(e);
-            int code = done.exitValue();
             e.exited(code, code == 0 ? null : (code > 128 ? "exit code " + code + " (signal " + (code - 128) + ")" : "exit code " + code));
         });
     }
@@ -243,6 +253,7 @@ public class LocalBackend implements ExecutionBackend {
         }
         for (Map.Entry<TaskExecution, Future<?>> c : calls.entrySet()) c.getValue().cancel(true);
         functionPool.shutdownNow();
+        waiters.shutdown();
         killer.schedule(killer::shutdown, graceMs + 100, TimeUnit.MILLISECONDS);
     }
 }
