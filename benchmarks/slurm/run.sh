@@ -9,5 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/services/slurm.sh start
 KUMIKI_BENCH_JOBS=${1:-200} KUMIKI_BENCH_ROUNDS=${2:-2} ./mvnw -B -q -o test -pl bundles/org.kumiki.scheduler.slurm \
-  -Dtest=SlurmBenchmark -Dsurefire.failIfNoSpecifiedTests=false >/dev/null
+  -Dtest=SlurmBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DargLine=-Djdk.lang.Process.launchMechanism=VFORK >/dev/null
 cat bundles/org.kumiki.scheduler.slurm/target/benchmark-slurm.txt

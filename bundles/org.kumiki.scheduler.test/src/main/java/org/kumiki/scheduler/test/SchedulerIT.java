@@ -195,6 +195,46 @@ class SchedulerIT {
         }
     }
 
+    @Test
+    void anUnavailableBackendKeepsTasksQueuedAndIsTriedAgain(@InjectService Scheduler scheduler) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+        HoldingBackend flaky = new HoldingBackend() {
+            @Override
+            public void start(TaskExecution e) {
+                if (refusals.getAndDecrement() > 0) {
+                    sneaky(new org.kumiki.scheduler.api.spi.BackendUnavailableException("controller does not answer"));
+                }
+                super.start(e);
+            }
+        };
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put(ExecutionBackend.NAME, "flaky");
+        ServiceRegistration<ExecutionBackend> reg = context.registerService(ExecutionBackend.class, flaky, p);
+        try {
+            awaitTrue("backend listed", () -> scheduler.backends().stream().anyMatch(b -> b.name.equals("flaky")));
+            TaskSpec s = TaskSpec.command("patient", "true");
+            s.backend = "flaky";
+            TaskRecordDTO r = scheduler.submit(s);
+            awaitTrue("first refusal recorded", () -> {
+                TaskRecordDTO now = scheduler.get(r.id).get();
+                return now.reason != null && now.reason.contains("backend 'flaky' unavailable (controller does not answer)");
+            });
+            assertEquals(TaskState.PENDING, scheduler.get(r.id).get().state);
+            TaskExecution e = flaky.started.poll(15, TimeUnit.SECONDS);
+            assertNotNull(e, "tried again after the back-off");
+            assertEquals(1, e.attempt(), "refusals do not count as attempts");
+            e.exited(0, null);
+            assertEquals(TaskState.COMPLETED, await(scheduler, r.id).state);
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends Throwable> void sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
     static void awaitTrue(String what, BooleanSupplier b) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!b.getAsBoolean()) {

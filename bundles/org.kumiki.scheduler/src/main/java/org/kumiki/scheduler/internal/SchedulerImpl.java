@@ -35,6 +35,7 @@ import org.kumiki.scheduler.api.dto.DependencyDTO;
 import org.kumiki.scheduler.api.dto.TaskFilter;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.kumiki.scheduler.api.spi.BackendUnavailableException;
 import org.kumiki.scheduler.api.spi.ExecutionBackend;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -711,6 +712,38 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         }
     }
 
+    /** Per backend: the current delay before trying an unavailable backend again. */
+    private final Map<String, Long> backoff = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long BACKOFF_MIN_MS = 500, BACKOFF_MAX_MS = 60_000;
+
+    /** The backend could not take the task now: queue it again after a growing delay, same attempt count. */
+    private void requeueLater(Slot slot, Execution e, String why) {
+        long delay = backoff.merge(slot.name, BACKOFF_MIN_MS, (old, x) -> Math.min(BACKOFF_MAX_MS, old * 2));
+        lock.lock();
+        try {
+            Task t = e.task;
+            if (t.execution != e || e.hasEnded()) return;
+            release(t);
+            t.execution = null;
+            t.attempt--;
+            t.state = TaskState.PENDING;
+            t.reason = "backend '" + slot.name + "' unavailable (" + why + "); trying again in " + (delay / 1000.0) + " s";
+            persist(t);
+        } finally {
+            lock.unlock();
+        }
+        LOG.warn("task {}: {}", e.task.id, e.task.reason);
+        timer.schedule(() -> {
+            lock.lock();
+            try {
+                Task t = e.task;
+                if (t.state == TaskState.PENDING && t.execution == null && !t.queued) enqueue(t);
+            } finally {
+                lock.unlock();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
     /** Calls the backends, outside the lock. */
     private void launch(List<Start> starts) {
         for (Start st : starts) {
@@ -721,7 +754,10 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
                     }
                 } else {
                     st.slot().backend.start(st.exec());
+                    backoff.remove(st.slot().name);
                 }
+            } catch (BackendUnavailableException ex) {
+                requeueLater(st.slot(), st.exec(), firstLine(String.valueOf(ex.getMessage())));
             } catch (Exception ex) {
                 st.exec().failed("backend '" + st.slot().name + "' could not start the task: " + firstLine(String.valueOf(ex.getMessage())));
             }

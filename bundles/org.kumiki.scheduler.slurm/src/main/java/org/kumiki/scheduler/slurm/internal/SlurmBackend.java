@@ -14,6 +14,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.kumiki.scheduler.api.spi.BackendUnavailableException;
 import org.kumiki.scheduler.api.spi.ExecutionBackend;
 import org.kumiki.scheduler.api.spi.TaskExecution;
 import org.osgi.framework.BundleContext;
@@ -256,16 +257,25 @@ public class SlurmBackend implements ExecutionBackend {
         execution.running(jobId);
     }
 
-    private String submitRest(TaskExecution execution, TaskSpec spec, String script) throws IOException {
+    private String submitRest(TaskExecution execution, TaskSpec spec, String script) throws IOException, BackendUnavailableException {
         try {
             return rest.submit(script, SlurmRest.jobProperties(execution.taskId(), spec, execution.taskDirectory(),
                     execution.nativeDependencies(), defaults, System.getenv()));
+        } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
+            throw new BackendUnavailableException("slurmrestd unreachable: " + BatchJob.oneLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new IOException("slurmrestd submit failed: " + BatchJob.oneLine(e.getMessage()), e);
         }
     }
 
-    private String submitSbatch(TaskExecution execution, TaskSpec spec, Path script) throws IOException {
+    /** Errors that mean "the controller cannot be reached now", as opposed to a bad job. */
+    static boolean controllerUnreachable(String sbatchError) {
+        String e = sbatchError.toLowerCase(java.util.Locale.ROOT);
+        return e.contains("unable to contact slurm controller") || e.contains("socket timed out") || e.contains("connection refused")
+                || e.contains("zero bytes were transmitted") || e.contains("slurm_persist_conn") || e.contains("communication connection failure");
+    }
+
+    private String submitSbatch(TaskExecution execution, TaskSpec spec, Path script) throws IOException, BackendUnavailableException {
         Path dir = execution.taskDirectory();
         List<String> argv = new ArrayList<>();
         argv.add(settings.sbatch);
@@ -274,9 +284,14 @@ public class SlurmBackend implements ExecutionBackend {
         try {
             r = runner.run(argv, settings.commandTimeoutMs);
         } catch (IOException e) {
-            throw new IOException("sbatch failed: " + BatchJob.oneLine(e.getMessage()), e);
+            // could not run sbatch at all, or it hung: the controller may be back later
+            throw new BackendUnavailableException("sbatch failed: " + BatchJob.oneLine(e.getMessage()), e);
         }
-        if (!r.ok()) throw new IOException("sbatch failed: " + BatchJob.oneLine(r.errorLine()));
+        if (!r.ok()) {
+            String line = BatchJob.oneLine(r.errorLine());
+            if (controllerUnreachable(line)) throw new BackendUnavailableException("sbatch failed: " + line);
+            throw new IOException("sbatch failed: " + line);
+        }
         return BatchJob.parseJobId(r.stdout);
     }
 
