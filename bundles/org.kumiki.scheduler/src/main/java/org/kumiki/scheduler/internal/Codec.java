@@ -17,10 +17,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** Fast paths for the hot loop: spec copies and journal records with the spec's JSON cached. */
 final class Codec {
     private static final byte[] SPEC_FIELD = ",\"spec\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private final ObjectMapper json;
+    /** Jackson is loaded on first use: a fresh installation starts without it. */
+    private static final class Holder {
+        static final ObjectMapper JSON = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
 
-    Codec(ObjectMapper json) {
-        this.json = json;
+    static ObjectMapper json() {
+        return Holder.JSON;
     }
 
     static TaskSpec copy(TaskSpec in) {
@@ -55,9 +58,9 @@ final class Codec {
     /** The record as the journal keeps it: the shape of TaskRecordDTO, the spec serialised once per task. */
     byte[] record(Task t) {
         try {
-            if (t.specJson == null) t.specJson = json.writeValueAsBytes(t.spec);
+            if (t.specJson == null) t.specJson = json().writeValueAsBytes(t.spec);
             ByteArrayOutputStream out = new ByteArrayOutputStream(t.specJson.length + 256);
-            try (JsonGenerator g = json.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            try (JsonGenerator g = json().getFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
                 g.writeStartObject();
                 g.writeStringField("id", t.id);

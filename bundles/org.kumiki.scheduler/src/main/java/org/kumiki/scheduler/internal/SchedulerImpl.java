@@ -52,8 +52,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The scheduler core. One lock guards all task state; one dispatcher thread packs ready tasks
@@ -96,8 +94,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
 
     private final Path stateDir;
     private final Journal journal;
-    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private final Codec codec = new Codec(json);
+    private final Codec codec = new Codec();
     private final String defaultBackend;
     private final int backfillWindow;
     private final Thread dispatcher;
@@ -152,7 +149,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             liveBytes += e.getValue().length + e.getKey().length() + 11;
             TaskRecordDTO r;
             try {
-                r = json.readValue(e.getValue(), TaskRecordDTO.class);
+                r = Codec.json().readValue(e.getValue(), TaskRecordDTO.class);
             } catch (IOException ex) {
                 LOG.error("journal record {} is unreadable and skipped: {}", e.getKey(), ex.getMessage());
                 continue;
@@ -355,7 +352,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         if (s.arguments != null) {
             if (!hasFunction) throw new TaskRejectedException(prefix + "arguments are for function tasks; a command takes them in its argument list");
             try {
-                json.readTree(s.arguments);
+                Codec.json().readTree(s.arguments);
             } catch (IOException e) {
                 throw new TaskRejectedException(prefix + "arguments are not valid JSON: " + firstLine(e.getMessage()));
             }

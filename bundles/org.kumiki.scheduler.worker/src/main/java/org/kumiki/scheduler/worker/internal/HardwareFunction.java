@@ -12,7 +12,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Component(property = TaskFunction.NAME + "=kumiki.hardware")
 public class HardwareFunction implements TaskFunction {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Loaded on first call, not when the whiteboard picks the function up at start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
     private final HardwareProfile hardware;
 
     @Activate
@@ -22,6 +26,6 @@ public class HardwareFunction implements TaskFunction {
 
     @Override
     public String apply(String jsonArguments, Context context) throws Exception {
-        return JSON.writeValueAsString(hardware.snapshot());
+        return Json.MAPPER.writeValueAsString(hardware.snapshot());
     }
 }
