@@ -284,8 +284,11 @@ public class SlurmBackend implements ExecutionBackend {
         try {
             r = runner.run(argv, settings.commandTimeoutMs);
         } catch (IOException e) {
-            // could not run sbatch at all, or it hung: the controller may be back later
-            throw new BackendUnavailableException("sbatch failed: " + BatchJob.oneLine(e.getMessage()), e);
+            String msg = BatchJob.oneLine(e.getMessage());
+            // sbatch hung (a controller that does not answer) may work later; a missing
+            // sbatch will not
+            if (msg.contains("did not answer within")) throw new BackendUnavailableException("sbatch failed: " + msg, e);
+            throw new IOException("sbatch failed: " + msg, e);
         }
         if (!r.ok()) {
             String line = BatchJob.oneLine(r.errorLine());
