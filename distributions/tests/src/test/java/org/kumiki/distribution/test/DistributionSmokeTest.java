@@ -128,6 +128,35 @@ class DistributionSmokeTest {
     }
 
     @Test
+    void slurmJobsAreReattachedByJobIdAfterKillMinus9(@TempDir Path dir) throws Exception {
+        boolean slurm = new ProcessBuilder("sh", "-c", "sinfo -h >/dev/null 2>&1").start().waitFor() == 0;
+        if (!slurm) {
+            assertFalse("1".equals(System.getenv("KUMIKI_REQUIRE_SLURM")), "KUMIKI_REQUIRE_SLURM=1 but no Slurm answers");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no Slurm here; scripts/test-all.sh starts one");
+        }
+        Path first = dir.resolve("first.gogo");
+        Files.writeString(first, "sched:submit -b slurm -n survivor -- sh -c 'sleep 6; exit 4'\nsched:wait -t 120 task-1\n");
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dkumiki.script=" + first, "-Dgosh.args=--nointeractive", "-jar", HPC_GPU.toString())
+                .directory(dir.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        pump(p.getInputStream(), out);
+        awaitText(out, "task-1", 60); // submitted: the job is in Slurm now
+        Thread.sleep(500);
+        p.destroyForcibly(); // kill -9 while the job runs
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+
+        Path second = dir.resolve("second.gogo");
+        Files.writeString(second, "sched:wait -t 120 task-1\nsched:show task-1\n");
+        Result r = runScript(HPC_GPU, dir, second.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        // re-attached by its Slurm job id: the job's real outcome, not LOST
+        assertTrue(r.out().matches("(?s).*task-1\\s+survivor\\s+FAILED\\s+slurm\\s+\\d+\\s+4\\b.*"), r.out());
+        assertFalse(r.out().contains("LOST"), r.out());
+    }
+
+    @Test
     void workerRunsOneFunctionAndExits(@TempDir Path dir) throws Exception {
         Path result = dir.resolve("result.json");
         ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dkumiki.worker.function=kumiki.hardware", "-Dkumiki.worker.result.file=" + result,
