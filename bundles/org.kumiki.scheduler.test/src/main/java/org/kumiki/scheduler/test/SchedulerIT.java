@@ -230,6 +230,47 @@ class SchedulerIT {
         }
     }
 
+    @Test
+    void aTaskQueuedInItsBackendIsReattachedNotResubmittedAfterARestart(@InjectService Scheduler scheduler, @InjectService ConfigurationAdmin cm) throws Exception {
+        BlockingQueue<String> reattached = new LinkedBlockingQueue<>();
+        HoldingBackend queueing = new HoldingBackend() {
+            @Override public void start(TaskExecution e) {
+                started.add(e);
+                e.queued("q-" + e.taskId()); // accepted, not started
+            }
+            @Override public boolean reattach(TaskExecution e, String id) {
+                reattached.add(id);
+                return true;
+            }
+        };
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put(ExecutionBackend.NAME, "queueing");
+        ServiceRegistration<ExecutionBackend> reg = context.registerService(ExecutionBackend.class, queueing, p);
+        Configuration c = cm.getConfiguration("org.kumiki.scheduler", "?");
+        try {
+            awaitTrue("backend listed", () -> scheduler.backends().stream().anyMatch(b -> b.name.equals("queueing")));
+            TaskSpec s = TaskSpec.command("waits-in-queue", "true");
+            s.backend = "queueing";
+            TaskRecordDTO r = scheduler.submit(s);
+            assertNotNull(queueing.started.poll(10, TimeUnit.SECONDS));
+            awaitTrue("job id recorded", () -> ("q-" + r.id).equals(scheduler.get(r.id).get().backendJobId));
+            assertEquals(TaskState.PENDING, scheduler.get(r.id).get().state, "queued in the backend is not running");
+            // re-create the scheduler (new configuration): it must re-attach, not submit again
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("backfill.window", 7);
+            c.update(props);
+            // (tasks other tests left queued in this backend are re-attached too)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String seen = null;
+            while (!("q-" + r.id).equals(seen) && System.nanoTime() < deadline) seen = reattached.poll(100, TimeUnit.MILLISECONDS);
+            assertEquals("q-" + r.id, seen);
+            assertEquals(null, queueing.started.poll(500, TimeUnit.MILLISECONDS), "not submitted a second time");
+        } finally {
+            c.delete();
+            reg.unregister();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static <T extends Throwable> void sneaky(Throwable t) throws T {
         throw (T) t;

@@ -12,6 +12,8 @@ import org.kumiki.scheduler.api.spi.TaskExecution;
 final class Execution implements TaskExecution {
 
     interface Sink {
+        void queued(Execution e, String backendJobId);
+
         void running(Execution e, String backendJobId);
 
         void ended(Execution e, TaskState state, Integer exitCode, String reason, String result);
@@ -46,6 +48,11 @@ final class Execution implements TaskExecution {
 
     boolean hasEnded() {
         return ended.get();
+    }
+
+    @Override
+    public void queued(String backendJobId) {
+        if (!ended.get()) sink.queued(this, backendJobId);
     }
 
     @Override

@@ -221,7 +221,11 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
                     }
                     break;
                 case PENDING:
-                    enqueue(t);
+                    if (t.backendJobId != null) {
+                        awaitingReattach.computeIfAbsent(t.backend, k -> new ArrayList<>()).add(t); // queued in its backend
+                    } else {
+                        enqueue(t);
+                    }
                     break;
                 case BLOCKED:
                     evaluateDependencies(t, System.currentTimeMillis(), new ArrayList<>());
@@ -253,6 +257,9 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     }
 
     public void removeBackend(ExecutionBackend backend, Map<String, Object> props) {
+        // SCR unbinds after @Deactivate: the journal is closed and running tasks stay RUNNING
+        // in it, to be re-attached or marked LOST by the next scheduler
+        if (stopped) return;
         Object n = props.get(ExecutionBackend.NAME);
         List<Execution> orphans = new ArrayList<>();
         lock.lock();
@@ -267,7 +274,11 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             lock.unlock();
         }
         for (Execution e : orphans) {
-            e.lost("backend '" + n + "' went away while the task ran");
+            try {
+                e.lost("backend '" + n + "' went away while the task ran");
+            } catch (RuntimeException ex) {
+                LOG.error("marking {} LOST failed", e.task.id, ex);
+            }
         }
         LOG.info("execution backend '{}' gone", n);
     }
@@ -485,7 +496,8 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         for (Task.Dep d : t.deps) {
             Task dt = d.task();
             if (dt.state.isTerminal()) continue; // already satisfied (checked above)
-            if (!dt.backend.equals(t.backend) || dt.state != TaskState.RUNNING || dt.backendJobId == null || dt.execution == null) return;
+            if (!dt.backend.equals(t.backend) || dt.backendJobId == null || dt.execution == null
+                    || (dt.state != TaskState.RUNNING && dt.state != TaskState.PENDING)) return;
             nativeDeps.add(NATIVE[d.type().ordinal()] + ":" + dt.backendJobId);
         }
         t.nativeDeps = List.copyOf(nativeDeps);
@@ -553,15 +565,35 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     // ------------------------------------------------------------------ backend callbacks
 
     @Override
+    public void queued(Execution e, String backendJobId) {
+        List<Runnable> after = new ArrayList<>(1);
+        lock.lock();
+        try {
+            Task t = e.task;
+            if (t.execution != e || t.state != TaskState.PENDING) return;
+            t.backendJobId = backendJobId;
+            t.reason = "queued in backend '" + t.backend + "' as " + backendJobId;
+            persist(t);
+            for (Task d : t.dependents) {
+                if (d.state == TaskState.BLOCKED) evaluateDependencies(d, System.currentTimeMillis(), after);
+            }
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+    }
+
+    @Override
     public void running(Execution e, String backendJobId) {
         List<Runnable> after = new ArrayList<>(1);
         lock.lock();
         try {
             Task t = e.task;
             if (t.execution != e || t.state.isTerminal()) return;
+            if (t.state == TaskState.RUNNING && backendJobId.equals(t.backendJobId)) return; // re-attached, already running
             t.state = TaskState.RUNNING;
             t.backendJobId = backendJobId;
-            if (t.startedAt == 0 || t.attempt > 1) t.startedAt = System.currentTimeMillis();
+            t.startedAt = System.currentTimeMillis();
             t.reason = null;
             persist(t);
             post(t, null, after);
@@ -625,6 +657,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             boolean retryable = state == TaskState.FAILED || state == TaskState.TIMED_OUT || state == TaskState.LOST;
             if (retryable && t.attempt <= t.spec.retries) {
                 t.exitCode = exitCode;
+                t.backendJobId = null; // the next attempt gets its own
                 t.reason = "attempt " + t.attempt + " ended " + state + (reason == null ? "" : ": " + reason) + "; retrying";
                 t.finishedAt = now;
                 persist(t);
@@ -722,6 +755,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             if (t.execution != e || e.hasEnded()) return;
             release(t);
             t.execution = null;
+            t.backendJobId = null;
             t.attempt--;
             t.state = TaskState.PENDING;
             t.reason = "backend '" + slot.name + "' unavailable (" + why + "); trying again in " + (delay / 1000.0) + " s";

@@ -32,7 +32,14 @@ public interface TaskExecution {
      */
     java.util.List<String> nativeDependencies();
 
-    /** The task started (or was queued by the backend) under the backend's own id. */
+    /**
+     * The backend accepted the task under its own id but has not started it (a job pending in
+     * Slurm's queue). The record stays PENDING with that id, so that after a restart the
+     * scheduler re-attaches to the job instead of submitting it again.
+     */
+    void queued(String backendJobId);
+
+    /** The task started under the backend's own id. */
     void running(String backendJobId);
 
     /** Ended with an exit code: 0 is COMPLETED, anything else FAILED. */

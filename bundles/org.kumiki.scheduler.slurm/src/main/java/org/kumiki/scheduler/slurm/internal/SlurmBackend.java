@@ -150,7 +150,11 @@ public class SlurmBackend implements ExecutionBackend {
     private static final class Tracked {
         final String jobId;
         final TaskExecution execution;
+        /** The execution the scheduler gave us (what cancel() receives); differs for function tasks. */
+        TaskExecution key;
         volatile boolean cancelRequested;
+        /** Whether running() was reported. */
+        boolean started;
         int misses;
 
         Tracked(String jobId, TaskExecution execution) {
@@ -254,7 +258,7 @@ public class SlurmBackend implements ExecutionBackend {
         String jobId = rest != null ? submitRest(execution, spec, text) : submitSbatch(execution, spec, script);
         track(jobId, execution, report);
         LOG.debug("task {} attempt {} submitted as Slurm job {}", execution.taskId(), execution.attempt(), jobId);
-        execution.running(jobId);
+        execution.queued(jobId); // running() when the poller sees it start
     }
 
     private String submitRest(TaskExecution execution, TaskSpec spec, String script) throws IOException, BackendUnavailableException {
@@ -342,7 +346,9 @@ public class SlurmBackend implements ExecutionBackend {
 
     /** Follows a job: {@code report} receives its outcome, {@code execution} is what cancel() is given. */
     private void track(String jobId, TaskExecution execution, TaskExecution report) {
-        jobs.put(jobId, new Tracked(jobId, report));
+        Tracked t = new Tracked(jobId, report);
+        t.key = execution;
+        jobs.put(jobId, t);
         jobOf.put(execution, jobId);
     }
 
@@ -420,7 +426,14 @@ public class SlurmBackend implements ExecutionBackend {
         for (String id : ids) {
             SlurmStatus s = queued.get(id);
             if (s != null && s.isActive()) {
-                jobs.computeIfPresent(id, (k, t) -> { t.misses = 0; return t; });
+                Tracked t = jobs.get(id);
+                if (t != null) {
+                    t.misses = 0;
+                    if (!t.started && s.hasStarted()) {
+                        t.started = true;
+                        t.execution.running(id);
+                    }
+                }
                 continue;
             }
             left.add(id);
@@ -460,7 +473,13 @@ public class SlurmBackend implements ExecutionBackend {
             }
             t.misses = 0;
             Outcome o = Outcome.of(s, t.cancelRequested || t.execution.isCancelRequested());
-            if (o != null) finish(t, o);
+            if (o != null) {
+                if (!t.started && s.hasStarted()) { // ended between two polls
+                    t.started = true;
+                    t.execution.running(id);
+                }
+                finish(t, o);
+            }
         }
     }
 
@@ -496,7 +515,7 @@ public class SlurmBackend implements ExecutionBackend {
 
     private void finish(Tracked t, Outcome o) {
         if (jobs.remove(t.jobId, t)) {
-            jobOf.remove(t.execution, t.jobId);
+            jobOf.remove(t.key == null ? t.execution : t.key, t.jobId);
             LOG.debug("Slurm job {} of task {}: {}", t.jobId, t.execution.taskId(), o);
             try {
                 o.report(t.execution);

@@ -34,6 +34,17 @@ final class SlurmStatus {
         return ACTIVE.contains(state);
     }
 
+    /** Whether the job has been running on a node (so the task is RUNNING, not queued). */
+    boolean hasStarted() {
+        switch (state) {
+            case "RUNNING": case "COMPLETING": case "SUSPENDED": case "STOPPED": case "SIGNALING": case "STAGE_OUT":
+            case "COMPLETED": case "FAILED": case "TIMEOUT": case "OUT_OF_MEMORY": case "NODE_FAIL":
+                return true;
+            default:
+                return false;
+        }
+    }
+
     static String normaliseState(String s) {
         if (s == null) return "UNKNOWN";
         String t = s.strip();

@@ -76,6 +76,7 @@ final class WorkerExecution implements TaskExecution {
     @Override public Path taskDirectory() { return delegate.taskDirectory(); }
     @Override public int[] gpus() { return delegate.gpus(); }
     @Override public List<String> nativeDependencies() { return delegate.nativeDependencies(); }
+    @Override public void queued(String backendJobId) { delegate.queued(backendJobId); }
     @Override public void running(String backendJobId) { delegate.running(backendJobId); }
     @Override public void completed(String jsonResult) { delegate.completed(jsonResult); }
     @Override public void failed(String reason) { delegate.failed(reason); }

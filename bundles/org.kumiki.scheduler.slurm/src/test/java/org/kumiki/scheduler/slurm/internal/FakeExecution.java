@@ -44,6 +44,7 @@ final class FakeExecution implements TaskExecution {
     @Override public Path taskDirectory() { return dir; }
     @Override public int[] gpus() { return new int[0]; }
     @Override public List<String> nativeDependencies() { return dependencies; }
+    @Override public void queued(String backendJobId) { jobId = backendJobId; calls.add("QUEUED " + backendJobId); }
     @Override public void running(String backendJobId) { jobId = backendJobId; calls.add("RUNNING " + backendJobId); }
     @Override public void exited(int exitCode, String reason) { end("EXITED " + exitCode + ": " + reason); }
     @Override public void completed(String jsonResult) { end("COMPLETED " + jsonResult); }

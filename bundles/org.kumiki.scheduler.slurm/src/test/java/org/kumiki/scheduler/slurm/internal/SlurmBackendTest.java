@@ -95,13 +95,13 @@ class SlurmBackendTest {
     }
 
     @Test
-    void startWritesScriptSubmitsAndReportsRunning() throws Exception {
+    void startWritesScriptSubmitsAndReportsQueued() throws Exception {
         slurm.answer = argv -> ok("77\n");
         SlurmBackend b = backend(0);
         FakeExecution e = execution("task-1", "echo", "'; rm -rf / #");
         e.dependencies.add("afterok:70");
         b.start(e);
-        assertEquals(List.of("RUNNING 77"), e.calls);
+        assertEquals(List.of("QUEUED 77"), e.calls, "queued, not running: Slurm has not started it yet");
         List<String> sbatch = slurm.calls.get(0);
         assertEquals("sbatch", sbatch.get(0));
         assertTrue(sbatch.contains("--dependency=afterok:70"), sbatch.toString());
@@ -127,6 +127,21 @@ class SlurmBackendTest {
         SlurmBackend b = backend(0);
         Exception x = assertThrows(IOException.class, () -> b.start(execution("t", "true")));
         assertTrue(x.getMessage().startsWith("sbatch failed: Cannot run program"), x.getMessage());
+    }
+
+    @Test
+    void runningIsReportedWhenSqueueSaysSoNotAtSubmit() throws Exception {
+        slurm.answer = argv -> ok("88\n");
+        SlurmBackend b = backend(0);
+        FakeExecution e = execution("task-9", "sleep", "5");
+        b.start(e);
+        slurm.answer = argv -> ok("88|PENDING|Priority\n");
+        b.pollOnce();
+        assertEquals(List.of("QUEUED 88"), e.calls);
+        slurm.answer = argv -> ok("88|RUNNING|None\n");
+        b.pollOnce();
+        b.pollOnce();
+        assertEquals(List.of("QUEUED 88", "RUNNING 88"), e.calls, "reported once");
     }
 
     @Test

@@ -91,7 +91,8 @@ class SlurmIntegrationTest {
     void trivialJobCompletes() throws Exception {
         FakeExecution e = start("ok", "true");
         assertEquals("EXITED 0: null", e.await(WAIT_S));
-        assertEquals("RUNNING " + e.jobId, e.calls.get(0));
+        assertEquals("QUEUED " + e.jobId, e.calls.get(0));
+        assertEquals("RUNNING " + e.jobId, e.calls.get(1), "running reported once Slurm ran it, before the end");
     }
 
     @Test
