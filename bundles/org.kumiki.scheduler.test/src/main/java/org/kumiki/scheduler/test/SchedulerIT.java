@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -282,9 +281,5 @@ class SchedulerIT {
             if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
             Thread.sleep(20);
         }
-    }
-
-    static List<String> names(Map<String, ?> m) {
-        return List.copyOf(m.keySet());
     }
 }

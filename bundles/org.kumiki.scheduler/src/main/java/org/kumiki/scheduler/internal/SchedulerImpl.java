@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -21,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
 
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.journal.Journal;
@@ -1017,9 +1015,5 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         } finally {
             lock.unlock();
         }
-    }
-
-    static String describe(int[] a) {
-        return Arrays.stream(a).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 }

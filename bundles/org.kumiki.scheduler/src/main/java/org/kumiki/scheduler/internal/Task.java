@@ -68,7 +68,7 @@ final class Task {
         r.id = id;
         r.spec = spec;
         r.state = state;
-        r.backend = execution != null || backendJobId != null || startedAt > 0 ? backend : (attempt > 0 ? backend : null);
+        r.backend = backend;
         r.backendJobId = backendJobId;
         r.exitCode = exitCode;
         r.reason = reason;
@@ -80,10 +80,4 @@ final class Task {
         return r;
     }
 
-    /** The record as journalled: the backend is always kept (it routes the task after a restart). */
-    TaskRecordDTO toJournal() {
-        TaskRecordDTO r = toRecord();
-        r.backend = backend;
-        return r;
-    }
 }

@@ -9,7 +9,7 @@ public class TaskRecordDTO extends DTO {
     public String id;
     public TaskSpec spec;
     public TaskState state;
-    /** Backend it runs or ran on; null before dispatch. */
+    /** Backend the task is routed to (chosen at submit from the spec's hint or the default). */
     public String backend;
     /** The backend's own id (a Slurm job id, a process id); null when none. */
     public String backendJobId;
