@@ -8,23 +8,17 @@ import java.util.stream.Collectors;
 import org.kumiki.platform.api.HardwareProfile;
 import org.kumiki.platform.api.dto.GpuDTO;
 import org.kumiki.platform.api.dto.GpuSampleDTO;
+import org.kumiki.platform.text.Text;
+import org.kumiki.platform.text.TextTable;
 
 /** Rendering helpers shared by the commands. */
 final class Format {
     private Format() {}
 
     static String bytes(long b) {
-        if (b < 0) return "unknown";
-        if (b < 1024) return b + " B";
-        String[] u = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = b;
-        int i = -1;
-        do {
-            v /= 1024;
-            i++;
-        } while (v >= 1024 && i < u.length - 1);
-        return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
+        return Text.bytes(b, "unknown");
     }
+
 
     /** Domain of a Kumiki bundle or type name: org.kumiki.&lt;domain&gt;..., else null. */
     static String domainOf(String name) {

@@ -1,5 +1,7 @@
 package org.kumiki.platform.command.internal;
 
+import org.kumiki.platform.text.TextTable;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package org.kumiki.platform.command.internal;
 
+import org.kumiki.platform.text.TextTable;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

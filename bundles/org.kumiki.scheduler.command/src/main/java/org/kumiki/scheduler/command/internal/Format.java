@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.kumiki.platform.text.Text;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 
 /** Rendering helpers shared by the commands. */
@@ -18,17 +19,9 @@ final class Format {
 
     /** Binary-prefixed size; negative means unbounded. */
     static String bytes(long b) {
-        if (b < 0) return "unbounded";
-        if (b < 1024) return b + " B";
-        String[] u = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        double v = b;
-        int i = -1;
-        do {
-            v /= 1024;
-            i++;
-        } while (v >= 1024 && i < u.length - 1);
-        return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
+        return Text.bytes(b, "unbounded");
     }
+
 
     /** "used/total", with a negative total shown as "unbounded". */
     static String usage(long used, long total) {
@@ -102,22 +95,9 @@ final class Format {
 
     /** Control characters (line breaks included) escaped, so a value stays on one line. */
     static String oneLine(String s) {
-        StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String rep = null;
-            if (c == '\n') rep = "\\n";
-            else if (c == '\r') rep = "\\r";
-            else if (c == '\t') rep = "\\t";
-            else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) rep = String.format(Locale.ROOT, "\\u%04x", (int) c);
-            if (rep != null && sb == null) sb = new StringBuilder(s.substring(0, i));
-            if (sb != null) {
-                if (rep != null) sb.append(rep);
-                else sb.append(c);
-            }
-        }
-        return sb == null ? s : sb.toString();
+        return Text.oneLine(s);
     }
+
 
     static String orEmpty(Object o) {
         return o == null ? "" : o.toString();

@@ -1,5 +1,7 @@
 package org.kumiki.scheduler.command.internal;
 
+import org.kumiki.platform.text.TextTable;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

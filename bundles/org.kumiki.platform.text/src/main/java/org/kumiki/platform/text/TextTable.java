@@ -1,26 +1,27 @@
-package org.kumiki.scheduler.command.internal;
+package org.kumiki.platform.text;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** A left-aligned plain-text table, as operators read it in the Gogo shell; cells are kept on one line. */
-final class TextTable {
+public final class TextTable {
     private final String[] header;
     private final List<String[]> rows = new ArrayList<>();
 
-    TextTable(String... header) {
+    public TextTable(String... header) {
         this.header = header;
     }
 
-    TextTable row(Object... cells) {
+    /** Adds a row; null cells print empty, line breaks and control characters are escaped. */
+    public TextTable row(Object... cells) {
         if (cells.length != header.length) throw new IllegalArgumentException("expected " + header.length + " cells");
         String[] r = new String[cells.length];
-        for (int i = 0; i < cells.length; i++) r[i] = cells[i] == null ? "" : Format.oneLine(cells[i].toString());
+        for (int i = 0; i < cells.length; i++) r[i] = cells[i] == null ? "" : Text.oneLine(cells[i].toString());
         rows.add(r);
         return this;
     }
 
-    int size() {
+    public int size() {
         return rows.size();
     }
 
