@@ -44,8 +44,7 @@ final class FileJournal implements Journal {
     private long size;
 
     // appends go to this buffer under 'this'; sync writes it out and forces
-    private byte[] buf = new byte[64 << 10];
-    private int len;
+    private final Frames pending = new Frames();
     private long appended; // sequence of appends
     private final Object syncLock = new Object();
     private long synced;
@@ -157,29 +156,11 @@ final class FileJournal implements Journal {
 
     private void append(byte type, String key, byte[] value) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        if (k.length > 0xffff) throw new IllegalArgumentException("journal key longer than 65535 bytes");
-        int n = 3 + k.length + value.length;
-        if (n > MAX_FRAME) throw new IllegalArgumentException("journal record of " + n + " bytes exceeds " + MAX_FRAME);
-        CRC32C crc = new CRC32C();
-        crc.update(type);
-        crc.update((k.length >>> 8) & 0xff);
-        crc.update(k.length & 0xff);
-        crc.update(k);
-        crc.update(value);
         synchronized (this) {
             if (closed) throw new IllegalStateException("journal " + file + " is closed");
-            ensure(8 + n);
-            putInt(n);
-            putInt((int) crc.getValue());
-            buf[len++] = type;
-            buf[len++] = (byte) (k.length >>> 8);
-            buf[len++] = (byte) k.length;
-            System.arraycopy(k, 0, buf, len, k.length);
-            len += k.length;
-            System.arraycopy(value, 0, buf, len, value.length);
-            len += value.length;
+            pending.add(type, k, value);
             appended++;
-            if (len > (1 << 20)) {
+            if (pending.len > (1 << 20)) {
                 try {
                     writeBuffer();
                 } catch (IOException e) {
@@ -189,27 +170,53 @@ final class FileJournal implements Journal {
         }
     }
 
-    private void ensure(int extra) {
-        if (len + extra > buf.length) {
-            byte[] b = new byte[Math.max(buf.length * 2, len + extra)];
-            System.arraycopy(buf, 0, b, 0, len);
-            buf = b;
-        }
-    }
+    /** A growable buffer of encoded frames. */
+    static final class Frames {
+        byte[] buf = new byte[64 << 10];
+        int len;
 
-    private void putInt(int v) {
-        buf[len++] = (byte) (v >>> 24);
-        buf[len++] = (byte) (v >>> 16);
-        buf[len++] = (byte) (v >>> 8);
-        buf[len++] = (byte) v;
+        void add(byte type, byte[] k, byte[] value) {
+            if (k.length > 0xffff) throw new IllegalArgumentException("journal key longer than 65535 bytes");
+            int n = 3 + k.length + value.length;
+            if (n > MAX_FRAME) throw new IllegalArgumentException("journal record of " + n + " bytes exceeds " + MAX_FRAME);
+            CRC32C crc = new CRC32C();
+            crc.update(type);
+            crc.update((k.length >>> 8) & 0xff);
+            crc.update(k.length & 0xff);
+            crc.update(k);
+            crc.update(value);
+            if (len + 8 + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + 8 + n));
+            putInt(n);
+            putInt((int) crc.getValue());
+            buf[len++] = type;
+            buf[len++] = (byte) (k.length >>> 8);
+            buf[len++] = (byte) k.length;
+            System.arraycopy(k, 0, buf, len, k.length);
+            len += k.length;
+            System.arraycopy(value, 0, buf, len, value.length);
+            len += value.length;
+        }
+
+        private void putInt(int v) {
+            buf[len++] = (byte) (v >>> 24);
+            buf[len++] = (byte) (v >>> 16);
+            buf[len++] = (byte) (v >>> 8);
+            buf[len++] = (byte) v;
+        }
+
+        /** Writes everything out and empties the buffer; returns the bytes written. */
+        int drainTo(FileChannel out) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(buf, 0, len);
+            while (b.hasRemaining()) out.write(b);
+            int n = len;
+            len = 0;
+            return n;
+        }
     }
 
     /** Caller holds 'this'. */
     private void writeBuffer() throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, len);
-        while (b.hasRemaining()) channel.write(b);
-        size += len;
-        len = 0;
+        size += pending.drainTo(channel);
     }
 
     @Override
@@ -247,73 +254,31 @@ final class FileJournal implements Journal {
             synchronized (this) {
                 if (closed) throw new IOException("journal " + file + " is closed");
                 Path tmp = dir.resolve(FILE + ".tmp");
+                long written = 0;
                 try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                    // reuse the append path into a scratch buffer
-                    byte[] saved = buf;
-                    int savedLen = len;
-                    long savedAppended = appended;
-                    buf = new byte[64 << 10];
-                    len = 0;
-                    long written = 0;
-                    try {
-                        for (Map.Entry<String, byte[]> e : live.entrySet()) {
-                            appendUnlocked(PUT, e.getKey(), e.getValue());
-                            if (len > (1 << 20)) {
-                                written += drain(out);
-                            }
-                        }
-                        written += drain(out);
-                    } finally {
-                        buf = saved;
-                        len = savedLen;
-                        appended = savedAppended;
+                    Frames frames = new Frames();
+                    for (Map.Entry<String, byte[]> e : live.entrySet()) {
+                        frames.add(PUT, e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue());
+                        if (frames.len > (1 << 20)) written += frames.drainTo(out);
                     }
+                    written += frames.drainTo(out);
                     out.force(true);
-                    // pending appends are dropped: compact replaces the whole state
-                    len = 0;
-                    channel.close();
-                    try {
-                        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    forceDirectory();
-                    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                    channel.position(channel.size());
-                    size = written;
-                    synced = appended;
                 }
+                // pending appends are dropped: compact replaces the whole state
+                pending.len = 0;
+                channel.close();
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+                forceDirectory();
+                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel.position(channel.size());
+                size = written;
+                synced = appended;
             }
         }
-    }
-
-    private void appendUnlocked(byte type, String key, byte[] value) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        int n = 3 + k.length + value.length;
-        CRC32C crc = new CRC32C();
-        crc.update(type);
-        crc.update((k.length >>> 8) & 0xff);
-        crc.update(k.length & 0xff);
-        crc.update(k);
-        crc.update(value);
-        ensure(8 + n);
-        putInt(n);
-        putInt((int) crc.getValue());
-        buf[len++] = type;
-        buf[len++] = (byte) (k.length >>> 8);
-        buf[len++] = (byte) k.length;
-        System.arraycopy(k, 0, buf, len, k.length);
-        len += k.length;
-        System.arraycopy(value, 0, buf, len, value.length);
-        len += value.length;
-    }
-
-    private int drain(FileChannel out) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, len);
-        while (b.hasRemaining()) out.write(b);
-        int n = len;
-        len = 0;
-        return n;
     }
 
     private void forceDirectory() {
@@ -326,7 +291,7 @@ final class FileJournal implements Journal {
 
     @Override
     public synchronized long sizeBytes() {
-        return size + len;
+        return size + pending.len;
     }
 
     @Override
