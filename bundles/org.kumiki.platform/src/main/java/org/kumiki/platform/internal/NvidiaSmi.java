@@ -1,9 +1,9 @@
 package org.kumiki.platform.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,41 +24,34 @@ final class NvidiaSmi {
      * fails (driver not loaded, timeout), so callers can log the reason.
      */
     static Optional<String> run(String executable, long timeoutMs) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(executable, "--query-gpu=" + QUERY, "--format=csv,noheader,nounits");
-        pb.redirectErrorStream(true);
-        Process p;
+        // output to a file: no reader thread, no polling, and a hanging tool cannot block us
+        Path out = Files.createTempFile("kumiki-nvidia-smi", ".csv");
         try {
-            p = pb.start();
-        } catch (IOException notInstalled) {
-            return Optional.empty();
-        }
-        try (InputStream in = p.getInputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            byte[] buf = new byte[4096];
-            // nvidia-smi output is small; read until EOF or deadline
-            while (System.nanoTime() < deadline) {
-                if (in.available() > 0 || !p.isAlive()) {
-                    int n = in.read(buf);
-                    if (n < 0) break;
-                    out.write(buf, 0, n);
-                } else {
-                    Thread.sleep(5);
+            ProcessBuilder pb = new ProcessBuilder(executable, "--query-gpu=" + QUERY, "--format=csv,noheader,nounits");
+            pb.redirectErrorStream(true).redirectOutput(out.toFile());
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException notInstalled) {
+                return Optional.empty();
+            }
+            try {
+                if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException(executable + " did not answer within " + timeoutMs + " ms");
                 }
-            }
-            if (!p.waitFor(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS)) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 p.destroyForcibly();
-                throw new IOException(executable + " did not answer within " + timeoutMs + " ms");
+                throw new IOException("interrupted while waiting for " + executable, e);
             }
-            String text = out.toString(StandardCharsets.UTF_8);
+            String text = Files.readString(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new IOException(executable + " exited with " + p.exitValue() + ": " + firstLine(text));
             }
             return Optional.of(text);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted while waiting for " + executable, e);
+        } finally {
+            Files.deleteIfExists(out);
         }
     }
 
