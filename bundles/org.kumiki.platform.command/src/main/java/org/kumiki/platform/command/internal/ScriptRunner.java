@@ -44,9 +44,8 @@ public class ScriptRunner {
 
     private final Thread thread;
     private final BundleContext context;
-    private final FrameworkListener levels;
-    private final java.util.concurrent.CountDownLatch startLevelReached = new java.util.concurrent.CountDownLatch(1);
-    /** Bundles Felix reported as failing to start. */
+    private final FrameworkListener failures;
+    /** Bundles Felix reported as failing to start (they will not become ACTIVE: don't wait for them). */
     private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Activate
@@ -55,26 +54,16 @@ public class ScriptRunner {
         String script = context.getProperty(PROPERTY);
         if (script == null || script.isBlank()) {
             thread = null;
-            levels = null;
+            failures = null;
             return;
         }
-        // Start levels are raised asynchronously: the launcher may be "ready" while bundles of
-        // the last levels are still starting. STARTLEVEL_CHANGED comes once they all are.
-        int beginning = beginning(context);
-        levels = event -> {
-            if ((event.getType() == FrameworkEvent.STARTLEVEL_CHANGED || event.getType() == FrameworkEvent.STARTED) && currentLevel(context) >= beginning) {
-                startLevelReached.countDown();
-            }
+        failures = event -> {
             if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null) failed.add(event.getBundle().getBundleId());
         };
-        context.addFrameworkListener(levels);
-        if (currentLevel(context) >= beginning && !anyStarting(context)) startLevelReached.countDown();
+        context.addFrameworkListener(failures);
         thread = new Thread(() -> {
             int status;
             try {
-                if (!startLevelReached.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
-                    LOG.warn("start level {} not reached after 120 s; running the script anyway", beginning);
-                }
                 awaitStarted(context, 120_000);
                 // The process's own stdout/stderr, not System.out/err: Gogo replaces those with
                 // per-thread streams that route to the running session, and a session built on
@@ -93,7 +82,7 @@ public class ScriptRunner {
 
     @Deactivate
     void deactivate() {
-        if (levels != null) context.removeFrameworkListener(levels);
+        if (failures != null) context.removeFrameworkListener(failures);
         if (thread != null) thread.interrupt();
     }
 
@@ -111,13 +100,6 @@ public class ScriptRunner {
         return fsl == null ? Integer.MAX_VALUE : fsl.getStartLevel();
     }
 
-    private static boolean anyStarting(BundleContext context) {
-        for (Bundle b : context.getBundles()) {
-            if (b.getState() == Bundle.STARTING) return true;
-        }
-        return false;
-    }
-
     private static void exit(int status) {
         // the launcher's shutdown hook stops the framework cleanly
         System.exit(status);
@@ -125,16 +107,18 @@ public class ScriptRunner {
 
     /**
      * Waits until the distribution has started: under the bnd launcher (the exported jars) its
-     * {@code launcher.ready=true} service property is set, and every bundle marked to start
-     * whose start level has been reached is ACTIVE (or failed to start, as Felix reported).
+     * {@code launcher.ready=true} service property is set; the framework has reached its
+     * beginning start level (raised asynchronously, after the launcher may already be ready);
+     * and every bundle marked to start is ACTIVE (or failed to start, as Felix reported).
      */
     void awaitStarted(BundleContext context, long timeoutMs) throws InterruptedException {
+        int beginning = beginning(context);
         long deadline = System.currentTimeMillis() + timeoutMs;
         int quiet = 0;
         while (System.currentTimeMillis() < deadline) {
             boolean bndLauncher = has(context, "(objectClass=aQute.launcher.Launcher)");
-            boolean ready = !bndLauncher || has(context, "(launcher.ready=true)");
             int level = currentLevel(context);
+            boolean ready = (!bndLauncher || has(context, "(launcher.ready=true)")) && level >= beginning;
             for (Bundle b : context.getBundles()) {
                 if (!ready) break;
                 if (b.getBundleId() == 0 || b.getHeaders().get(org.osgi.framework.Constants.FRAGMENT_HOST) != null) continue;
