@@ -1,5 +1,12 @@
 package org.kumiki.scheduler.command.internal;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -266,155 +273,29 @@ final class Parse {
      */
     static String json(String option, String value) {
         String v = require(option, value, "JSON (an object, array or value)");
-        JsonCheck c = new JsonCheck(v);
-        String error = c.check();
-        if (error != null) throw invalid(option, value, "not valid JSON: " + error);
+        try (JsonParser p = JSON.createParser(v)) {
+            p.nextToken();
+            p.skipChildren(); // reads (and so checks) the whole value
+            if (p.nextToken() != null) throw invalid(option, value, "not valid JSON: more after the value at offset " + p.currentTokenLocation().getCharOffset());
+        } catch (StreamConstraintsException e) {
+            throw invalid(option, value, "not valid JSON: nested deeper than " + MAX_JSON_DEPTH + " levels");
+        } catch (IOException e) {
+            throw invalid(option, value, "not valid JSON: " + firstLine(e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage()));
+        }
         return v.strip();
     }
 
     static final int MAX_JSON_DEPTH = 256;
 
-    /** A syntax-only JSON reader (RFC 8259); recursion bounded by {@link #MAX_JSON_DEPTH}. */
-    private static final class JsonCheck {
-        private final String s;
-        private int i;
+    /** Jackson, the project's one JSON library, bounded so a hostile nesting cannot exhaust the stack. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build()).build();
 
-        JsonCheck(String s) {
-            this.s = s;
-        }
-
-        String check() {
-            try {
-                ws();
-                value(0);
-                ws();
-                if (i < s.length()) return "unexpected '" + shown(String.valueOf(s.charAt(i))) + "' at offset " + i;
-                return null;
-            } catch (IllegalStateException e) {
-                return e.getMessage();
-            }
-        }
-
-        private IllegalStateException fail(String what) {
-            return new IllegalStateException(i >= s.length() ? what + " at the end" : what + " at offset " + i);
-        }
-
-        private void ws() {
-            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\n' || s.charAt(i) == '\r')) i++;
-        }
-
-        private void value(int depth) {
-            if (depth > MAX_JSON_DEPTH) throw fail("nested deeper than " + MAX_JSON_DEPTH);
-            if (i >= s.length()) throw fail("expected a value");
-            char c = s.charAt(i);
-            if (c == '{') {
-                i++;
-                ws();
-                if (i < s.length() && s.charAt(i) == '}') {
-                    i++;
-                    return;
-                }
-                while (true) {
-                    ws();
-                    if (i >= s.length() || s.charAt(i) != '"') throw fail("expected a string key");
-                    string();
-                    ws();
-                    expect(':');
-                    ws();
-                    value(depth + 1);
-                    ws();
-                    if (i < s.length() && s.charAt(i) == ',') {
-                        i++;
-                        continue;
-                    }
-                    expect('}');
-                    return;
-                }
-            } else if (c == '[') {
-                i++;
-                ws();
-                if (i < s.length() && s.charAt(i) == ']') {
-                    i++;
-                    return;
-                }
-                while (true) {
-                    ws();
-                    value(depth + 1);
-                    ws();
-                    if (i < s.length() && s.charAt(i) == ',') {
-                        i++;
-                        continue;
-                    }
-                    expect(']');
-                    return;
-                }
-            } else if (c == '"') {
-                string();
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                number();
-            } else if (s.startsWith("true", i)) {
-                i += 4;
-            } else if (s.startsWith("false", i)) {
-                i += 5;
-            } else if (s.startsWith("null", i)) {
-                i += 4;
-            } else {
-                throw fail("expected a value");
-            }
-        }
-
-        private void expect(char c) {
-            if (i >= s.length() || s.charAt(i) != c) throw fail("expected '" + c + "'");
-            i++;
-        }
-
-        private void string() {
-            i++; // opening quote
-            while (i < s.length()) {
-                char c = s.charAt(i++);
-                if (c == '"') return;
-                if (c < 0x20) throw fail("control character in a string");
-                if (c == '\\') {
-                    if (i >= s.length()) break;
-                    char e = s.charAt(i++);
-                    if (e == 'u') {
-                        for (int k = 0; k < 4; k++, i++) {
-                            if (i >= s.length() || "0123456789abcdefABCDEF".indexOf(s.charAt(i)) < 0) throw fail("bad \\u escape");
-                        }
-                    } else if ("\"\\/bfnrt".indexOf(e) < 0) {
-                        i--;
-                        throw fail("bad escape");
-                    }
-                }
-            }
-            throw fail("unterminated string");
-        }
-
-        private void number() {
-            if (s.charAt(i) == '-') i++;
-            if (i < s.length() && s.charAt(i) == '0') {
-                i++;
-            } else if (!digits()) {
-                throw fail("expected digits");
-            }
-            if (i < s.length() && s.charAt(i) == '.') {
-                i++;
-                if (!digits()) throw fail("expected digits after '.'");
-            }
-            if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-                i++;
-                if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
-                if (!digits()) throw fail("expected exponent digits");
-            }
-        }
-
-        private boolean digits() {
-            int start = i;
-            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') i++;
-            return i > start;
-        }
+    private static String firstLine(String m) {
+        if (m == null) return "syntax error";
+        int n = m.indexOf('\n');
+        return (n < 0 ? m : m.substring(0, n)).strip();
     }
-
     // ---- helpers
 
     private static long number(String option, String value, String digits) {
