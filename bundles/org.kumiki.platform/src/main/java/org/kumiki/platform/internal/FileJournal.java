@@ -220,6 +220,14 @@ final class FileJournal implements Journal {
     }
 
     @Override
+    public void flush() throws IOException {
+        synchronized (this) {
+            if (closed) throw new IOException("journal " + file + " is closed");
+            writeBuffer();
+        }
+    }
+
+    @Override
     public void sync() throws IOException {
         long target;
         synchronized (this) {

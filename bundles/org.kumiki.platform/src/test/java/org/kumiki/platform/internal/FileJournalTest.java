@@ -76,6 +76,29 @@ class FileJournalTest {
     }
 
     @Test
+    void flushedRecordsAreInTheFileBeforeAnySyncAndUnflushedOnesAreNot(@TempDir Path dir) throws IOException {
+        // no background timer: only flush() may write
+        FileJournal j = FileJournal.open(dir, (k, v) -> {}, null, 20);
+        try {
+            j.put("a", b("1"));
+            j.put("b", b("2"));
+            assertEquals(0, Files.size(dir.resolve(FileJournal.FILE)), "appends stay buffered until flushed");
+            j.flush();
+            long flushed = Files.size(dir.resolve(FileJournal.FILE));
+            assertTrue(flushed > 0, "flush hands the records to the OS");
+            j.put("c", b("3"));
+            // what a process killed now leaves behind: a copy of the file as it is
+            Path copy = Files.createDirectories(dir.resolve("after-kill"));
+            Files.copy(dir.resolve(FileJournal.FILE), copy.resolve(FileJournal.FILE));
+            Map<String, String> seen = reopen(copy);
+            assertEquals(Map.of("a", "1", "b", "2"), seen);
+        } finally {
+            j.close();
+        }
+        assertThrows(IOException.class, j::flush);
+    }
+
+    @Test
     void aFlippedByteEndsTheReplayThere(@TempDir Path dir) throws IOException {
         try (FileJournal j = FileJournal.open(dir, (k, v) -> {}, null, 20)) {
             j.put("first", b("ok"));
