@@ -1,0 +1,156 @@
+package org.kumiki.data.command.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.data.api.spi.Endpoint;
+import org.kumiki.data.internal.FileEndpoint;
+import org.kumiki.data.internal.TransferServiceImpl;
+import org.kumiki.platform.internal.JournalFactoryComponent;
+
+/** The commands through a real Gogo shell against the real transfer engine and file endpoint. */
+class GogoDataTest {
+
+    @TempDir
+    Path tmp;
+    ThreadIOImpl threadIO;
+    CommandSession session;
+    TransferServiceImpl svc;
+    final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void givenAShell() throws Exception {
+        JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
+            @Override
+            public long flush_interval_ms() {
+                return 20;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return JournalFactoryComponent.Config.class;
+            }
+        });
+        TransferServiceImpl.Settings s = new TransferServiceImpl.Settings();
+        s.chunkSize = 64 << 10;
+        svc = TransferServiceImpl.open(journals, tmp.resolve("state"), s);
+        svc.addEndpoint(new FileEndpoint(), Map.of(Endpoint.SCHEME, "file"));
+        threadIO = new ThreadIOImpl();
+        threadIO.start();
+        CommandProcessorImpl processor = new CommandProcessorImpl(threadIO);
+        DataCommands commands = new DataCommands(svc, new PrintStream(progress, true, StandardCharsets.UTF_8), 20);
+        for (String f : List.of("endpoints", "ls", "transfer", "tasks", "show", "cancel")) processor.addCommand("data", commands, f);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        session = processor.createSession(InputStream.nullInputStream(), out, out);
+    }
+
+    @AfterEach
+    void stop() {
+        session.close();
+        threadIO.stop();
+        svc.close();
+    }
+
+    String run(String line) throws Exception {
+        return String.valueOf(session.execute(line));
+    }
+
+    String fails(String line) {
+        Exception e = assertThrows(Exception.class, () -> session.execute(line));
+        assertFalse(String.valueOf(e.getMessage()).contains("\n"), e.getMessage());
+        return e.getMessage();
+    }
+
+    void file(Path p, int size) throws Exception {
+        Files.createDirectories(p.getParent());
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        Files.write(p, b);
+    }
+
+    @Test
+    void transfersWithProgressAndShowsTheTask() throws Exception {
+        file(tmp.resolve("src/a/one"), 3000);
+        file(tmp.resolve("src/big"), 1 << 20);
+        String out = run("data:transfer -r -c xxh64 -l nightly --bwlimit 2M " + tmp.resolve("src") + " " + tmp.resolve("dst"));
+        assertTrue(out.contains("SUCCEEDED: 2 copied, 0 skipped, 0 failed of 2 files"), out);
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("src/big")), Files.readAllBytes(tmp.resolve("dst/big")));
+        String p = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(p.contains("ACTIVE") && p.contains("/s") && p.contains("ETA"), p);
+        String id = out.substring(0, out.indexOf(' '));
+        assertTrue(run("data:tasks").contains(id));
+        String show = run("data:show " + id);
+        assertTrue(show.contains("label:       nightly") && show.contains("checksum xxh64 verified"), show);
+        assertTrue(run("data:ls " + tmp.resolve("dst")).contains("a/"));
+        assertTrue(run("data:endpoints").contains("local files"));
+        // sync level: a second run skips
+        String again = run("data:transfer -r --sync size " + tmp.resolve("src") + " " + tmp.resolve("dst"));
+        assertTrue(again.contains("0 copied, 2 skipped"), again);
+    }
+
+    @Test
+    void noWaitAndCancel() throws Exception {
+        file(tmp.resolve("src/big"), 2 << 20);
+        String out = run("data:transfer --no-wait --bwlimit 64K --id job-1 " + tmp.resolve("src/big") + " " + tmp.resolve("dst/big"));
+        assertTrue(out.startsWith("Submitted xfer-"), out);
+        String id = out.substring("Submitted ".length(), out.indexOf(' ', "Submitted ".length()));
+        String same = run("data:transfer --no-wait --bwlimit 64K --id job-1 " + tmp.resolve("src/big") + " " + tmp.resolve("dst/big"));
+        assertTrue(same.contains(id), same);
+        assertTrue(run("data:cancel " + id).startsWith(id));
+        svc.await(id).toCompletableFuture().get();
+        assertTrue(run("data:show " + id).contains("state:       CANCELED"));
+        assertFalse(Files.exists(tmp.resolve("dst/big")));
+    }
+
+    @Test
+    void badInputIsOneLineErrors() throws Exception {
+        assertTrue(fails("data:transfer /tmp/only-one").contains("needs SRC and DST"));
+        assertTrue(fails("data:transfer -j 0 /a /b").contains("whole number"));
+        assertTrue(fails("data:transfer -j lots /a /b").contains("whole number"));
+        assertTrue(fails("data:transfer --bwlimit fast /a /b").contains("size"));
+        assertTrue(fails("data:transfer --frobnicate /a /b").contains("unknown option"));
+        assertTrue(fails("data:transfer -s sometimes /a /b").contains("sync level"));
+        assertTrue(fails("data:transfer -c md5 /a /b").contains("md5"));
+        assertTrue(fails("data:transfer /tmp/x/../etc /tmp/y").contains("'..'"));
+        assertTrue(fails("data:transfer gopher://h/x /tmp/y").contains("no endpoint for scheme 'gopher'"));
+        assertTrue(fails("data:transfer --label").contains("needs a value"));
+        assertTrue(fails("data:show xfer-nothing").contains("no transfer task"));
+        assertTrue(fails("data:cancel xfer-nothing").contains("no transfer task"));
+        assertTrue(fails("data:ls file:///nope/../etc").contains("'..'"));
+        assertTrue(fails("data:ls " + tmp.resolve("missing")).contains("missing"));
+        assertEquals("No tasks.\n", run("data:tasks"));
+        assertTrue(run("data:transfer --help").contains("--recursive"));
+    }
+
+    @Test
+    void sizes() {
+        assertEquals(64L << 20, TransferArgs.size("x", "64M"));
+        assertEquals(2L << 30, TransferArgs.size("x", "2GiB"));
+        assertEquals(512, TransferArgs.size("x", "512"));
+        assertEquals(10L << 20, TransferArgs.size("x", "10MB/s"));
+        assertThrows(IllegalArgumentException.class, () -> TransferArgs.size("x", "-1"));
+        assertThrows(IllegalArgumentException.class, () -> TransferArgs.size("x", "99999999999T"));
+        assertThrows(IllegalArgumentException.class, () -> TransferArgs.size("x", ""));
+    }
+}

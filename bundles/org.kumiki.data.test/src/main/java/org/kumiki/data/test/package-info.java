@@ -1,0 +1,2 @@
+/** In-framework tests of data movement. */
+package org.kumiki.data.test;

@@ -1,0 +1,773 @@
+package org.kumiki.data.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.kumiki.data.api.ChecksumAlgorithm;
+import org.kumiki.data.api.SyncLevel;
+import org.kumiki.data.api.TransferState;
+import org.kumiki.data.api.dto.EntryDTO;
+import org.kumiki.data.api.dto.TransferItem;
+import org.kumiki.data.api.dto.TransferRequest;
+import org.kumiki.data.api.spi.Endpoint;
+import org.kumiki.data.api.spi.ReadHandle;
+import org.kumiki.data.api.spi.SourceChangedException;
+import org.kumiki.data.api.spi.WriteHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one task: lists the sources, then copies files (small ones whole, several at
+ * once; large ones in chunks on parallel streams), verifying each against the source digest
+ * by reading the destination back, writing under a temporary name and renaming only complete,
+ * verified files. Small files are made durable in batches (one endpoint sync per batch) before
+ * their renames. Large files record a restart marker per finished chunk.
+ */
+final class TaskRun implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
+    static final int BUFFER = 1 << 20;
+    static final int BATCH_FILES = 2048;
+    static final long BATCH_BYTES = 256L << 20;
+
+    final TransferServiceImpl svc;
+    final Task task;
+    final TransferRequest req;
+    final ChecksumAlgorithm algo;
+    final boolean verify;
+    final SyncLevel sync;
+    private final Map<String, Marker> resumeMarkers;
+    private final RateLimiter limiter;
+    private volatile boolean stop;
+    private volatile boolean cancel;
+    private final Map<Endpoint, Batch> batches = new ConcurrentHashMap<>();
+    /** Temp files in existence, to remove on cancel. */
+    private final Set<Temp> temps = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+    private ExecutorService chunkPool;
+    private long lastPersist;
+
+    record Temp(Endpoint ep, URI uri) {
+    }
+
+    /** One file to copy. */
+    record FileJob(Endpoint srcEp, URI src, EntryDTO srcEntry, Endpoint dstEp, URI dst) {
+    }
+
+    TaskRun(TransferServiceImpl svc, Task task, Map<String, Marker> markers) {
+        this.svc = svc;
+        this.task = task;
+        this.req = task.dto.request;
+        this.algo = ChecksumAlgorithm.of(req.checksum);
+        this.verify = Boolean.TRUE.equals(req.verify) && algo != ChecksumAlgorithm.NONE;
+        this.sync = SyncLevel.valueOf(req.syncLevel);
+        this.resumeMarkers = new ConcurrentHashMap<>(markers);
+        this.limiter = req.bandwidthLimit > 0 ? new RateLimiter(req.bandwidthLimit) : null;
+    }
+
+    /** Stops without changing the recorded state (service shutdown): the task resumes later. */
+    void stop() {
+        stop = true;
+    }
+
+    void cancel() {
+        cancel = true;
+    }
+
+    private void checkGoing() {
+        if (stop || cancel || task.cancelled) throw new CancellationException(cancel || task.cancelled ? "cancelled" : "service stopping");
+    }
+
+    @Override
+    public void run() {
+        boolean interrupted = false;
+        try {
+            start();
+            List<FileJob> files = plan();
+            copyAll(files);
+            for (Batch b : batches.values()) b.flush();
+            if (!stop && !isCancelled() && task.filesFailed.get() == 0 && req.deleteExtraneous) deleteExtraneous();
+        } catch (CancellationException e) {
+            // handled below
+        } catch (Throwable e) {
+            LOG.error("transfer {} failed", task.dto.id, e);
+            task.error(null, null, oneLine(e), 1);
+        } finally {
+            if (chunkPool != null) chunkPool.shutdownNow();
+            if (stop && !isCancelled()) {
+                interrupted = true;
+                synchronized (task) {
+                    task.dto.state = TransferState.QUEUED.name();
+                }
+                svc.persist(task);
+            } else {
+                {
+                    // the task is over: partial files of cancelled or failed files go
+                    for (Temp t : temps) {
+                        try {
+                            t.ep().delete(t.uri());
+                        } catch (IOException | RuntimeException ignored) {
+                            // best effort
+                        }
+                    }
+                }
+                for (String temp : resumeMarkersAll()) svc.removeMarker(task.dto.id, temp);
+                synchronized (task) {
+                    task.runEndNanos = System.nanoTime();
+                    task.dto.finishedAt = System.currentTimeMillis();
+                    task.dto.state = (isCancelled() ? TransferState.CANCELED
+                            : task.filesFailed.get() > 0 ? TransferState.FAILED : TransferState.SUCCEEDED).name();
+                    if (task.dto.state.equals("FAILED") && task.dto.message == null) task.dto.message = "failed";
+                }
+                svc.persist(task);
+            }
+            svc.runEnded(this, interrupted);
+        }
+    }
+
+    private final Set<String> markersWritten = ConcurrentHashMap.newKeySet();
+
+    private Set<String> resumeMarkersAll() {
+        Set<String> all = new HashSet<>(markersWritten);
+        all.addAll(resumeMarkers.keySet());
+        return all;
+    }
+
+    private boolean isCancelled() {
+        return cancel || task.cancelled;
+    }
+
+    private void start() {
+        synchronized (task) {
+            task.dto.state = TransferState.ACTIVE.name();
+            if (task.dto.startedAt == 0) task.dto.startedAt = System.currentTimeMillis();
+            // a resumed run counts again from what it finds
+            task.filesDone.set(0);
+            task.filesSkipped.set(0);
+            task.filesFailed.set(0);
+            task.filesTotal.set(0);
+            task.bytesTotal.set(0);
+            task.bytesDone.set(0);
+            task.dto.errors.clear();
+            task.dto.message = null;
+            task.runStartNanos = System.nanoTime();
+            task.runStartBytes = task.bytesTransferred.get();
+        }
+        svc.persist(task);
+        svc.post(task);
+    }
+
+    // ------------------------------------------------------------------ planning
+
+    private List<FileJob> plan() {
+        List<FileJob> out = new ArrayList<>();
+        for (TransferItem item : req.items) {
+            checkGoing();
+            URI s = URI.create(item.source);
+            URI d = URI.create(item.destination);
+            Endpoint se = svc.endpoint(s), de = svc.endpoint(d);
+            try {
+                EntryDTO st = se.stat(s);
+                if (st == null) throw new NoSuchFileException(Uris.redact(s), null, "no such file or folder");
+                if (st.isDirectory()) {
+                    if (!item.recursive) throw new IOException(Uris.redact(s) + " is a folder: transfer it recursively");
+                    de.mkdirs(d);
+                    walk(se, s, de, d, out, 0);
+                } else if (st.isFile()) {
+                    URI target = d;
+                    EntryDTO dt = d.getPath().endsWith("/") ? null : de.stat(d);
+                    if (d.getPath().endsWith("/") || (dt != null && dt.isDirectory())) target = Uris.child(d, Uris.name(s));
+                    de.mkdirs(Uris.parent(target));
+                    add(out, new FileJob(se, s, st, de, target));
+                } else {
+                    throw new IOException(Uris.redact(s) + " is not a regular file or folder");
+                }
+            } catch (CancellationException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                task.error(Uris.redact(s), Uris.redact(d), describe(e), 1);
+            }
+        }
+        return out;
+    }
+
+    private void add(List<FileJob> out, FileJob f) {
+        out.add(f);
+        task.filesTotal.incrementAndGet();
+        task.bytesTotal.addAndGet(Math.max(0, f.srcEntry().size));
+    }
+
+    private void walk(Endpoint se, URI s, Endpoint de, URI d, List<FileJob> out, int depth) throws IOException {
+        if (depth > 256) throw new IOException("folders nested deeper than 256 below " + Uris.redact(s));
+        List<EntryDTO> entries = se.list(s);
+        for (EntryDTO e : entries) {
+            checkGoing();
+            String bad = Uris.checkName(e.name);
+            if (bad != null) {
+                task.error(Uris.redact(s) + "/" + Uris.printable(String.valueOf(e.name)), null, "refused " + bad, 1);
+                continue;
+            }
+            URI sc = Uris.child(s, e.name), dc = Uris.child(d, e.name);
+            if (e.isDirectory()) {
+                try {
+                    de.mkdirs(dc);
+                    walk(se, sc, de, dc, out, depth + 1);
+                } catch (IOException ex) {
+                    task.error(Uris.redact(sc), Uris.redact(dc), describe(ex), 1);
+                }
+            } else if (e.isFile()) {
+                add(out, new FileJob(se, sc, e, de, dc));
+            } else {
+                LOG.info("{}: not a regular file or folder (link, device): not copied", Uris.redact(sc));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ copying
+
+    private void copyAll(List<FileJob> files) throws InterruptedException {
+        int conc = Math.max(1, req.concurrency);
+        int streams = Math.max(1, req.parallelStreams);
+        chunkPool = Executors.newFixedThreadPool(streams, daemon("kumiki-data-chunk"));
+        ExecutorService filePool = Executors.newFixedThreadPool(conc, daemon("kumiki-data-file"));
+        Semaphore inflight = new Semaphore(conc * 2);
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (FileJob f : files) {
+                if (stop || isCancelled()) break;
+                inflight.acquire();
+                futures.add(filePool.submit(() -> {
+                    try {
+                        copyWithRetries(f);
+                    } finally {
+                        inflight.release();
+                        maybePersist();
+                    }
+                }));
+            }
+            for (Future<?> fu : futures) {
+                try {
+                    fu.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof CancellationException)) LOG.error("file worker", e.getCause());
+                }
+            }
+        } finally {
+            filePool.shutdownNow();
+        }
+        checkGoing();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private void maybePersist() {
+        long now = System.currentTimeMillis();
+        if (now - lastPersist > 2000) {
+            lastPersist = now;
+            svc.persist(task);
+        }
+    }
+
+    private void copyWithRetries(FileJob f) {
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            try {
+                checkGoing();
+                copy(f);
+                return;
+            } catch (CancellationException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (stop || isCancelled()) return;
+                if (!retryable(e) || attempts > req.retries) {
+                    task.error(Uris.redact(f.src()), Uris.redact(f.dst()), describe(e), attempts);
+                    return;
+                }
+                LOG.info("{}: attempt {} failed ({}), retrying", Uris.redact(f.src()), attempts, describe(e));
+                backoff(attempts);
+            }
+        }
+    }
+
+    private void backoff(int attempt) {
+        long ms = svc.settings.retryDelayMs << Math.min(10, attempt - 1);
+        try {
+            Thread.sleep(Math.min(ms, 60_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        }
+    }
+
+    static boolean retryable(Throwable e) {
+        if (e instanceof SourceChangedException || e instanceof AccessDeniedException || e instanceof NoSuchFileException) return false;
+        if (e instanceof IllegalArgumentException) return false;
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No space left") || m.contains("Disk quota") || m.contains("Permission denied") || m.contains("Read-only file system")
+                || m.contains("Operation not permitted")) return false;
+        return e instanceof IOException || e instanceof java.io.UncheckedIOException;
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof CompletionException && e.getCause() != null) e = e.getCause();
+        if (e instanceof AccessDeniedException) return "permission denied: " + ((FileSystemException) e).getFile();
+        if (e instanceof NoSuchFileException) {
+            FileSystemException f = (FileSystemException) e;
+            return "no such file or folder: " + f.getFile();
+        }
+        if (e instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) e;
+            String r = f.getReason() == null ? e.getClass().getSimpleName() : f.getReason();
+            return r.toLowerCase(java.util.Locale.ROOT).contains("no space") ? "destination full (" + r + "): " + f.getFile() : r + ": " + f.getFile();
+        }
+        String m = oneLine(e);
+        if (m.contains("No space left")) return "destination full: " + m;
+        return m;
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** Whether the sync level lets an existing destination stand. */
+    private boolean skip(FileJob f, EntryDTO dst) throws IOException {
+        if (dst == null || !dst.isFile()) return false;
+        EntryDTO s = f.srcEntry();
+        boolean mtimeEqual = s.modified / 1000 == dst.modified / 1000;
+        // a resumed run keeps files that an earlier run of this task finished
+        if (task.dto.resumes > 0 && Boolean.TRUE.equals(req.preserveMtime) && dst.size == s.size && mtimeEqual) return true;
+        switch (sync) {
+            case EXISTS:
+                return true;
+            case SIZE:
+                return dst.size == s.size;
+            case MTIME:
+                return dst.size == s.size && dst.modified / 1000 >= s.modified / 1000;
+            case CHECKSUM:
+                if (dst.size != s.size) return false;
+                return Objects.equals(wholeDigest(f.srcEp(), f.src(), s), wholeDigest(f.dstEp(), f.dst(), dst));
+            default:
+                return false;
+        }
+    }
+
+    private String wholeDigest(Endpoint ep, URI u, EntryDTO e) throws IOException {
+        String n = ep.checksum(u, algo);
+        if (n != null) return n;
+        try (ReadHandle h = ep.openRead(u, e)) {
+            return digest(h, 0, e.size);
+        }
+    }
+
+    private void copy(FileJob f) throws IOException {
+        // with sync level NONE on a first run nothing at the destination matters: spare the stat
+        EntryDTO dst = sync == SyncLevel.NONE && task.dto.resumes == 0 ? null : f.dstEp().stat(f.dst());
+        if (dst != null && dst.isDirectory()) throw new FileSystemException(Uris.redact(f.dst()), null, "destination is a folder");
+        if (skip(f, dst)) {
+            task.filesSkipped.incrementAndGet();
+            task.bytesDone.addAndGet(f.srcEntry().size);
+            return;
+        }
+        URI temp = tempFor(f.dst());
+        long size = f.srcEntry().size;
+        if (size > req.chunkSize) copyLarge(f, temp);
+        else copySmall(f, temp);
+    }
+
+    URI tempFor(URI dst) {
+        String name = Uris.name(dst);
+        String id = task.dto.id.substring(task.dto.id.indexOf('-') + 1);
+        String t = "." + (name.length() > 180 ? Integer.toHexString(name.hashCode()) : name) + ".kumiki-" + id + ".part";
+        return Uris.child(Uris.parent(dst), t);
+    }
+
+    private void copySmall(FileJob f, URI temp) throws IOException {
+        EntryDTO s = f.srcEntry();
+        Temp tm = new Temp(f.dstEp(), temp);
+        temps.add(tm);
+        String srcDigest;
+        String dstDigest = null;
+        try (ReadHandle in = f.srcEp().openRead(f.src(), s); WriteHandle out = f.dstEp().openWrite(temp)) {
+            out.truncate(0);
+            Hasher h = Hasher.of(algo);
+            long n = pump(in, 0, s.size, out, h, true);
+            out.flush();
+            if (n != s.size) throw new SourceChangedException(Uris.redact(f.src()) + " changed during the transfer: " + n + " bytes read, " + s.size + " expected");
+            srcDigest = h.hex();
+            if (verify) {
+                ReadHandle back = out.reader();
+                if (back != null) dstDigest = digest(back, 0, s.size);
+            }
+        }
+        if (verify) {
+            String d = dstDigest != null ? dstDigest : wholeDigest(f.dstEp(), temp, sizeEntry(s.size));
+            if (!srcDigest.equals(d)) {
+                task.chunksResent.incrementAndGet();
+                throw new IOException("verification failed for " + Uris.redact(f.dst()) + ": " + algo.id() + " " + d + " at the destination, " + srcDigest + " at the source");
+            }
+        }
+        checkUnchanged(f);
+        if (Boolean.TRUE.equals(req.preserveMtime) && s.modified > 0) f.dstEp().setModified(temp, s.modified);
+        batches.computeIfAbsent(f.dstEp(), Batch::new).add(tm, f.dst(), s.size);
+    }
+
+    private static EntryDTO sizeEntry(long size) {
+        EntryDTO e = new EntryDTO();
+        e.type = EntryDTO.FILE;
+        e.size = size;
+        return e;
+    }
+
+    private void checkUnchanged(FileJob f) throws IOException {
+        EntryDTO now = f.srcEp().stat(f.src());
+        EntryDTO was = f.srcEntry();
+        if (now == null) throw new SourceChangedException(Uris.redact(f.src()) + " was removed during the transfer");
+        if (now.size != was.size || now.modified != was.modified || !Objects.equals(now.version, was.version)) {
+            throw new SourceChangedException(Uris.redact(f.src()) + " changed during the transfer (size " + was.size + " -> " + now.size
+                    + ", modified " + was.modified + " -> " + now.modified + ")");
+        }
+    }
+
+    /** Renames verified small files in batches, after one durability sync per batch. */
+    final class Batch {
+        final Endpoint ep;
+        List<Object[]> pending = new ArrayList<>();
+        long bytes;
+
+        Batch(Endpoint ep) {
+            this.ep = ep;
+        }
+
+        void add(Temp t, URI dst, long size) throws IOException {
+            List<Object[]> full = null;
+            synchronized (this) {
+                pending.add(new Object[] {t, dst, size});
+                bytes += size;
+                if (pending.size() >= BATCH_FILES || bytes >= BATCH_BYTES) {
+                    full = pending;
+                    pending = new ArrayList<>();
+                    bytes = 0;
+                }
+            }
+            if (full != null) commit(full, false);
+        }
+
+        void flush() throws IOException {
+            List<Object[]> full;
+            synchronized (this) {
+                full = pending;
+                pending = new ArrayList<>();
+                bytes = 0;
+            }
+            if (!full.isEmpty()) commit(full, true);
+            else if (!renamed.isEmpty()) syncRenamed();
+        }
+
+        /** Final names renamed since the last sync of folders. */
+        private final List<URI> renamed = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        private void syncRenamed() {
+            List<URI> all;
+            synchronized (renamed) {
+                all = new ArrayList<>(renamed);
+                renamed.clear();
+            }
+            try {
+                ep.syncAll(all);
+            } catch (IOException e) {
+                LOG.warn("syncing renamed files: {}", describe(e));
+            }
+        }
+
+        private void commit(List<Object[]> files, boolean last) throws IOException {
+            List<URI> tempUris = new ArrayList<>(), finals = new ArrayList<>();
+            for (Object[] o : files) {
+                tempUris.add(((Temp) o[0]).uri());
+                finals.add((URI) o[1]);
+            }
+            try {
+                ep.syncAll(tempUris);
+            } catch (IOException e) {
+                for (Object[] o : files) task.error(null, Uris.redact((URI) o[1]), "sync: " + describe(e), 1);
+                return;
+            }
+            for (Object[] o : files) {
+                Temp t = (Temp) o[0];
+                URI dst = (URI) o[1];
+                try {
+                    ep.rename(t.uri(), dst);
+                    temps.remove(t);
+                    task.filesDone.incrementAndGet();
+                    task.bytesDone.addAndGet((Long) o[2]);
+                } catch (IOException e) {
+                    task.error(null, Uris.redact(dst), describe(e), 1);
+                }
+            }
+            // the renames become durable with the next batch's sync, the last ones now
+            renamed.addAll(finals);
+            if (last) syncRenamed();
+        }
+    }
+
+    private void copyLarge(FileJob f, URI temp) throws IOException {
+        EntryDTO s = f.srcEntry();
+        long chunk = req.chunkSize;
+        int n = (int) ((s.size + chunk - 1) / chunk);
+        Marker m = resumeMarkers.get(temp.toString());
+        if (m != null && (m.srcSize != s.size || m.srcModified != s.modified || !Objects.equals(m.srcVersion, s.version)
+                || m.chunkSize != chunk || !algo.id().equals(m.algorithm))) {
+            LOG.info("{} changed since the interrupted run: copying it again from the start", Uris.redact(f.src()));
+            m = null;
+        }
+        boolean fresh = m == null;
+        if (fresh) {
+            m = new Marker();
+            m.source = f.src().toString();
+            m.temp = temp.toString();
+            m.srcSize = s.size;
+            m.srcModified = s.modified;
+            m.srcVersion = s.version;
+            m.chunkSize = chunk;
+            m.algorithm = algo.id();
+        }
+        resumeMarkers.put(temp.toString(), m);
+        markersWritten.add(temp.toString());
+        Temp tm = new Temp(f.dstEp(), temp);
+        temps.add(tm);
+        final Marker marker = m;
+        try (ReadHandle in = f.srcEp().openRead(f.src(), s); WriteHandle out = f.dstEp().openWrite(temp)) {
+            out.truncate(fresh ? 0 : s.size);
+            if (fresh) svc.putMarker(task.dto.id, marker);
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                final int idx = i;
+                final long off = i * chunk, len = Math.min(chunk, s.size - off);
+                String had;
+                synchronized (marker) {
+                    had = marker.done.get(idx);
+                }
+                parts.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        chunkWithRetries(f, temp, in, out, marker, idx, off, len, had);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                }, chunkPool));
+            }
+            try {
+                CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).join();
+            } catch (CompletionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException) throw (IOException) c;
+                if (c instanceof RuntimeException) throw (RuntimeException) c;
+                throw e;
+            }
+            out.force();
+        }
+        checkUnchanged(f);
+        if (Boolean.TRUE.equals(req.preserveMtime) && s.modified > 0) f.dstEp().setModified(temp, s.modified);
+        f.dstEp().rename(temp, f.dst());
+        temps.remove(tm);
+        f.dstEp().syncAll(List.of(f.dst()));
+        svc.removeMarker(task.dto.id, temp.toString());
+        resumeMarkers.remove(temp.toString());
+        markersWritten.remove(temp.toString());
+        task.filesDone.incrementAndGet();
+    }
+
+    private void chunkWithRetries(FileJob f, URI temp, ReadHandle in, WriteHandle out, Marker m, int idx, long off, long len, String had)
+            throws IOException {
+        if (had != null) {
+            // kept from an interrupted run: check it, do not send it again
+            String now = verify || algo != ChecksumAlgorithm.NONE ? readBack(f, temp, off, len) : had;
+            if (had.equals(now)) {
+                task.chunksReused.incrementAndGet();
+                task.bytesDone.addAndGet(len);
+                return;
+            }
+            LOG.info("{}: chunk {} at the destination does not match its restart marker: sending it again", Uris.redact(f.dst()), idx);
+            task.chunksResent.incrementAndGet();
+        }
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            checkGoing();
+            try {
+                String d = copyChunk(f, temp, in, out, off, len);
+                synchronized (m) {
+                    m.done.put(idx, d);
+                    svc.putMarker(task.dto.id, m);
+                }
+                task.bytesDone.addAndGet(len);
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof CancellationException) throw e;
+                if (!retryable(e) || attempts > req.retries) throw e;
+                LOG.info("{}: chunk {} attempt {} failed ({}), retrying", Uris.redact(f.src()), idx, attempts, describe(e));
+                task.chunksResent.incrementAndGet();
+                backoff(attempts);
+            }
+        }
+    }
+
+    private String copyChunk(FileJob f, URI temp, ReadHandle in, WriteHandle out, long off, long len) throws IOException {
+        if (algo == ChecksumAlgorithm.NONE) {
+            long n = in.transferTo(off, len, out, off);
+            if (n >= 0) {
+                if (n != len) throw new SourceChangedException(Uris.redact(f.src()) + " is shorter than when the transfer started");
+                task.bytesTransferred.addAndGet(n);
+                if (limiter != null) limiter.acquire(n);
+                return "";
+            }
+        }
+        Hasher h = Hasher.of(algo);
+        long n = pump(in, off, len, out, h, false);
+        if (n != len) throw new SourceChangedException(Uris.redact(f.src()) + " is shorter than when the transfer started");
+        out.flush();
+        String d = h.hex();
+        if (verify) {
+            ReadHandle r = out.reader();
+            String back = r != null ? digest(r, off, len) : readBack(f, temp, off, len);
+            if (!d.equals(back)) {
+                throw new IOException("verification failed for " + Uris.redact(f.dst()) + " bytes " + off + "+" + len + ": destination " + back + ", source " + d);
+            }
+        }
+        return d;
+    }
+
+    private String readBack(FileJob f, URI temp, long off, long len) throws IOException {
+        try (ReadHandle h = f.dstEp().openRead(temp, null)) {
+            return digest(h, off, len);
+        }
+    }
+
+    private String digest(ReadHandle h, long off, long len) throws IOException {
+        Hasher d = Hasher.of(algo);
+        ByteBuffer b = buffers.get();
+        try (ReadableByteChannel ch = h.range(off, len)) {
+            while (true) {
+                checkGoing();
+                b.clear();
+                int r = ch.read(b);
+                if (r < 0) break;
+                b.flip();
+                d.update(b);
+            }
+        }
+        return d.hex();
+    }
+
+    /** Streams a range from {@code in} to {@code out} (same offsets), hashing on the way; returns bytes moved. */
+    private long pump(ReadHandle in, long off, long len, WriteHandle out, Hasher h, boolean toEnd) throws IOException {
+        ByteBuffer b = buffers.get();
+        // under a bandwidth limit, smaller slices keep the pace smooth
+        int slice = limiter == null ? BUFFER : (int) Math.max(16 << 10, Math.min(BUFFER, req.bandwidthLimit / 8));
+        long pos = off;
+        try (ReadableByteChannel ch = in.range(off, toEnd ? Long.MAX_VALUE - off : len)) {
+            while (true) {
+                checkGoing();
+                b.clear();
+                b.limit(slice);
+                int r = ch.read(b);
+                if (r < 0) break;
+                if (r == 0) continue;
+                b.flip();
+                h.update(b.duplicate());
+                out.write(b, pos);
+                pos += r;
+                task.bytesTransferred.addAndGet(r);
+                if (limiter != null) limiter.acquire(r);
+                if (toEnd && pos - off > len) break;
+            }
+        }
+        return pos - off;
+    }
+
+    // ------------------------------------------------------------------ delete extraneous
+
+    private void deleteExtraneous() {
+        for (TransferItem item : req.items) {
+            if (!item.recursive) continue;
+            URI s = URI.create(item.source), d = URI.create(item.destination);
+            try {
+                prune(svc.endpoint(s), s, svc.endpoint(d), d, 0);
+            } catch (IOException e) {
+                task.error(null, Uris.redact(d), "deleting extraneous files: " + describe(e), 1);
+            }
+        }
+    }
+
+    private void prune(Endpoint se, URI s, Endpoint de, URI d, int depth) throws IOException {
+        if (depth > 256) return;
+        Set<String> keep = new HashSet<>();
+        for (EntryDTO e : se.list(s)) keep.add(e.name);
+        for (EntryDTO e : de.list(d)) {
+            if (Uris.checkName(e.name) != null) continue;
+            URI dc = Uris.child(d, e.name);
+            if (e.isDirectory() && keep.contains(e.name)) {
+                prune(se, Uris.child(s, e.name), de, dc, depth + 1);
+            } else if (!keep.contains(e.name) && e.isFile() && !e.name.contains(".kumiki-")) {
+                de.delete(dc);
+            }
+        }
+    }
+
+    /** A token bucket shared by every stream of the task. */
+    static final class RateLimiter {
+        private final long perSecond;
+        private long nextFree = System.nanoTime();
+
+        RateLimiter(long perSecond) {
+            this.perSecond = perSecond;
+        }
+
+        void acquire(long bytes) {
+            long wait;
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (nextFree < now - TimeUnit.MILLISECONDS.toNanos(100)) nextFree = now - TimeUnit.MILLISECONDS.toNanos(100);
+                nextFree += bytes * 1_000_000_000L / perSecond;
+                wait = nextFree - now;
+            }
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted");
+                }
+            }
+        }
+    }
+}
