@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Kumiki inference benchmark: raw ONNX Runtime vs the in-process InferenceService, dynamic
+# batching vs none at 32 callers, OIP v2 REST over loopback vs in-process. One run, ratios printed.
+# Needs the inference modules installed (./mvnw -B -q -o install -f bundles/org.kumiki.inference.<m>/pom.xml).
+# Environment: RUN_MS / WARM_MS (per row, default 5000 / 2000).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+M2="${MAVEN_REPO:-$HOME/.m2/repository}"
+V=1.0.0-SNAPSHOT
+cp=""
+for m in inference.api inference inference.onnx inference.onnxruntime inference.http inference.test; do
+  cp="$cp:$M2/org/kumiki/org.kumiki.$m/$V/org.kumiki.$m-$V.jar"
+done
+for j in com/fasterxml/jackson/core/jackson-databind/2.18.2/jackson-databind-2.18.2.jar \
+         com/fasterxml/jackson/core/jackson-core/2.18.2/jackson-core-2.18.2.jar \
+         com/fasterxml/jackson/core/jackson-annotations/2.18.2/jackson-annotations-2.18.2.jar \
+         org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar \
+         org/apache/felix/org.apache.felix.http.jetty12/1.1.8/org.apache.felix.http.jetty12-1.1.8.jar \
+         org/apache/felix/org.apache.felix.http.servlet-api/6.1.0/org.apache.felix.http.servlet-api-6.1.0.jar; do
+  cp="$cp:$M2/$j"
+done
+cp="${cp#:}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+javac -nowarn -d "$out" -cp "$cp" benchmarks/inference/InferenceBenchmark.java
+echo "uptime: $(uptime)"
+java -Xmx2g -Dslf4j.internal.verbosity=ERROR -Dhidden="${HIDDEN:-1024}" -Ddelay.us="${DELAY_US:-100}" -Dbatch.instances="${BATCH_INSTANCES:-1}" -Dbatch.threads="${BATCH_THREADS:-2}" -Drun.ms="${RUN_MS:-5000}" -Dwarm.ms="${WARM_MS:-2000}" -cp "$out:$cp" InferenceBenchmark
+echo "uptime: $(uptime)"

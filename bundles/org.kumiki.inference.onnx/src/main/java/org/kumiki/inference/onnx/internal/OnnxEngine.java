@@ -1,0 +1,176 @@
+package org.kumiki.inference.onnx.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+
+import org.kumiki.inference.api.InferenceException;
+import org.kumiki.inference.api.InferenceException.Kind;
+import org.kumiki.inference.api.dto.ModelConfigDTO;
+import org.kumiki.inference.api.spi.InferenceEngine;
+import org.kumiki.inference.api.spi.LoadedModel;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code onnxruntime_onnx} engine: one ONNX Runtime session per model instance. The
+ * execution provider comes from the model's {@code parameters.provider} or this component's
+ * configuration; CUDA is used only where the ONNX Runtime build offers it, and the provider
+ * actually used is reported per model.
+ */
+@Component(service = InferenceEngine.class, configurationPid = OnnxEngine.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
+        property = InferenceEngine.PLATFORM + "=" + OnnxEngine.PLATFORM)
+@Designate(ocd = OnnxEngine.Config.class)
+public class OnnxEngine implements InferenceEngine {
+
+    public static final String PID = "org.kumiki.inference.onnx";
+    public static final String PLATFORM = "onnxruntime_onnx";
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxEngine.class);
+
+    @ObjectClassDefinition(name = "Kumiki ONNX Runtime engine", description = "Session settings for models of the onnxruntime_onnx platform; applied to models loaded afterwards")
+    public @interface Config {
+        @AttributeDefinition(name = "Intra-op threads", description = "Threads inside one operator per session; 0 lets ONNX Runtime choose (all cores)", min = "0")
+        int intra_op_threads() default 1;
+
+        @AttributeDefinition(name = "Inter-op threads", description = "Threads across operators per session (parallel execution mode only); 0 lets ONNX Runtime choose", min = "0")
+        int inter_op_threads() default 1;
+
+        @AttributeDefinition(name = "Parallel execution", description = "Run independent operators in parallel (ONNX Runtime's PARALLEL execution mode)")
+        boolean parallel_execution() default false;
+
+        @AttributeDefinition(name = "Graph optimisation", description = "ONNX Runtime graph optimisation level", options = {
+                @org.osgi.service.metatype.annotations.Option(label = "none", value = "NO_OPT"),
+                @org.osgi.service.metatype.annotations.Option(label = "basic", value = "BASIC_OPT"),
+                @org.osgi.service.metatype.annotations.Option(label = "extended", value = "EXTENDED_OPT"),
+                @org.osgi.service.metatype.annotations.Option(label = "all", value = "ALL_OPT")})
+        String optimization() default "ALL_OPT";
+
+        @AttributeDefinition(name = "Execution provider", description = "cpu, cuda (CUDA when available, else CPU, reported), or cuda-only (fail instead of falling back); a model's parameters.provider overrides it")
+        String provider() default "cpu";
+
+        @AttributeDefinition(name = "CUDA device", description = "GPU index for the CUDA provider", min = "0")
+        int cuda_device() default 0;
+    }
+
+    private final OrtEnvironment env;
+    private volatile Config config;
+
+    @Activate
+    public OnnxEngine(Config config) {
+        this.config = config;
+        this.env = OrtEnvironment.getEnvironment();
+        LOG.info("ONNX Runtime {} with providers {}", OrtEnvironment.getEnvironment().getVersion(), OrtEnvironment.getAvailableProviders());
+    }
+
+    @Modified
+    void modified(Config config) {
+        this.config = config;
+    }
+
+    /** The providers this ONNX Runtime build offers. */
+    public static EnumSet<OrtProvider> availableProviders() {
+        return OrtEnvironment.getAvailableProviders();
+    }
+
+    @Override
+    public LoadedModel load(String model, String version, Path versionDir, ModelConfigDTO modelConfig) {
+        String fileName = modelConfig.parameters == null ? null : modelConfig.parameters.get("default_model_filename");
+        Path file = versionDir.resolve(fileName == null ? "model.onnx" : fileName).normalize();
+        if (!file.startsWith(versionDir) || !Files.isRegularFile(file)) {
+            throw new InferenceException(Kind.UNAVAILABLE, "no model file " + file.getFileName() + " in " + versionDir);
+        }
+        Config c = config;
+        String wanted = modelConfig.parameters == null ? null : modelConfig.parameters.get("provider");
+        if (wanted == null || wanted.isBlank()) {
+            wanted = c.provider();
+        }
+        wanted = wanted.trim().toLowerCase(Locale.ROOT);
+        if (!wanted.equals("cpu") && !wanted.equals("cuda") && !wanted.equals("cuda-only")) {
+            throw new InferenceException(Kind.UNAVAILABLE, "unknown provider '" + wanted + "'; use cpu, cuda or cuda-only");
+        }
+        int instances = Math.max(1, modelConfig.instanceCount);
+        OrtSession[] sessions = new OrtSession[instances];
+        String provider = "CPUExecutionProvider";
+        String note = null;
+        SessionOptions options = new SessionOptions();
+        try {
+            options.setIntraOpNumThreads(threads(modelConfig, "intra_op_threads", c.intra_op_threads()));
+            options.setInterOpNumThreads(threads(modelConfig, "inter_op_threads", c.inter_op_threads()));
+            options.setExecutionMode(c.parallel_execution() ? SessionOptions.ExecutionMode.PARALLEL : SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(SessionOptions.OptLevel.valueOf(c.optimization()));
+            if (wanted.startsWith("cuda")) {
+                if (availableProviders().contains(OrtProvider.CUDA)) {
+                    try {
+                        options.addCUDA(c.cuda_device());
+                        provider = "CUDAExecutionProvider";
+                    } catch (Exception | UnsatisfiedLinkError e) {
+                        note = "CUDA failed to start: " + e.getMessage();
+                    }
+                } else {
+                    note = "this ONNX Runtime build has no CUDA provider (install org.kumiki.inference.onnxruntime.cuda on a site with an NVIDIA GPU)";
+                }
+                if (note != null && wanted.equals("cuda-only")) {
+                    throw new InferenceException(Kind.UNAVAILABLE, "provider cuda-only requested but " + note);
+                }
+            }
+            for (int i = 0; i < instances; i++) {
+                sessions[i] = env.createSession(file.toString(), options);
+            }
+            String reported = note == null ? provider : provider + " (fallback: " + note + ")";
+            if (note != null) {
+                LOG.warn("Model {} version {} runs on CPU: {}", model, version, note);
+            }
+            return new OnnxModel(env, model, version, sessions, options, reported);
+        } catch (InferenceException e) {
+            closeAll(sessions, options);
+            throw e;
+        } catch (Exception | UnsatisfiedLinkError e) {
+            closeAll(sessions, options);
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ");
+            throw new InferenceException(Kind.UNAVAILABLE, "ONNX Runtime cannot load " + file.getFileName() + ": " + msg, e);
+        }
+    }
+
+    /** A model's parameters.<name> (0..256) or the engine's setting. */
+    static int threads(ModelConfigDTO mc, String name, int dflt) {
+        String v = mc.parameters == null ? null : mc.parameters.get(name);
+        if (v == null || v.isBlank()) {
+            return Math.max(0, dflt);
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0 && n <= 256) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InferenceException(Kind.UNAVAILABLE, "parameters." + name + " must be an integer from 0 to 256, got '" + v + "'");
+    }
+
+    static void closeAll(OrtSession[] sessions, SessionOptions options) {
+        for (OrtSession s : sessions) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (Exception e) {
+                    LOG.debug("session close", e);
+                }
+            }
+        }
+        options.close();
+    }
+}

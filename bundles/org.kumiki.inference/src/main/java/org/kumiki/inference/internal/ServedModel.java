@@ -1,0 +1,334 @@
+package org.kumiki.inference.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import org.kumiki.inference.api.DataType;
+import org.kumiki.inference.api.InferenceException;
+import org.kumiki.inference.api.InferenceException.Kind;
+import org.kumiki.inference.api.InferenceRequest;
+import org.kumiki.inference.api.InferenceResponse;
+import org.kumiki.inference.api.Tensor;
+import org.kumiki.inference.api.dto.ModelConfigDTO;
+import org.kumiki.inference.api.dto.ModelMetadataDTO;
+import org.kumiki.inference.api.dto.TensorMetadataDTO;
+import org.kumiki.inference.api.spi.LoadedModel;
+
+/**
+ * One loaded model version: validates requests against the model's inputs and outputs, runs
+ * them directly or through the {@link DynamicBatcher}, counts, and closes the engine's model once
+ * the last running request is done.
+ */
+public final class ServedModel {
+
+    final String name;
+    final String version;
+    final ModelConfigDTO config;
+    final LoadedModel model;
+    final Stats stats = new Stats();
+    private final Map<String, TensorMetadataDTO> inputs = new LinkedHashMap<>();
+    private final Map<String, TensorMetadataDTO> outputs = new LinkedHashMap<>();
+    private final DynamicBatcher batcher;
+    private final Object lock = new Object();
+    private int running;
+    private boolean closing;
+    private boolean closed;
+
+    public ServedModel(String name, String version, ModelConfigDTO config, LoadedModel model) {
+        this.name = name;
+        this.version = version;
+        this.config = config;
+        this.model = model;
+        for (TensorMetadataDTO t : model.inputs()) {
+            inputs.put(t.name, batched(t));
+        }
+        for (TensorMetadataDTO t : model.outputs()) {
+            outputs.put(t.name, batched(t));
+        }
+        this.batcher = config.dynamicBatching && config.maxBatchSize > 0 ? new DynamicBatcher(this) : null;
+    }
+
+    private TensorMetadataDTO batched(TensorMetadataDTO t) {
+        if (config.maxBatchSize <= 0) {
+            return t;
+        }
+        if (t.shape == null || t.shape.length == 0) {
+            throw new InferenceException(Kind.UNAVAILABLE, "max_batch_size is " + config.maxBatchSize + " but '" + t.name + "' is a scalar");
+        }
+        if (t.shape[0] != -1) {
+            throw new InferenceException(Kind.UNAVAILABLE, "max_batch_size is " + config.maxBatchSize + " but the first dimension of '" + t.name
+                    + "' is fixed at " + t.shape[0] + "; a batching model needs a variable first dimension");
+        }
+        return t;
+    }
+
+    public String provider() {
+        return model.provider();
+    }
+
+    public ModelMetadataDTO metadata(List<String> versions) {
+        ModelMetadataDTO m = new ModelMetadataDTO();
+        m.name = name;
+        m.version = version;
+        m.versions = versions;
+        m.platform = config.platform;
+        m.maxBatchSize = config.maxBatchSize;
+        m.inputs = new ArrayList<>(inputs.values());
+        m.outputs = new ArrayList<>(outputs.values());
+        m.config = config;
+        return m;
+    }
+
+    /** Checks a request against the model and returns the validated inputs and the outputs wanted. */
+    Prepared prepare(InferenceRequest request) {
+        Map<String, Tensor> in = new HashMap<>();
+        long rows = -1;
+        for (Tensor t : request.inputs) {
+            TensorMetadataDTO meta = inputs.get(t.name());
+            if (meta == null) {
+                throw new InferenceException(Kind.INVALID_ARGUMENT, "model '" + name + "' has no input named '" + t.name() + "'; its inputs are " + inputs.keySet());
+            }
+            if (in.put(t.name(), t) != null) {
+                throw new InferenceException(Kind.INVALID_ARGUMENT, "input '" + t.name() + "' is given twice");
+            }
+            if (!meta.datatype.equals(t.type().name())) {
+                throw new InferenceException(Kind.INVALID_ARGUMENT, "input '" + t.name() + "' must be " + meta.datatype + ", got " + t.type());
+            }
+            long[] shape = t.shape();
+            if (shape.length != meta.shape.length || !matches(meta.shape, shape)) {
+                throw new InferenceException(Kind.INVALID_ARGUMENT, "input '" + t.name() + "' has shape " + Arrays.toString(shape)
+                        + " but the model expects " + Arrays.toString(meta.shape) + " (-1: any size)");
+            }
+            if (config.maxBatchSize > 0) {
+                if (shape[0] < 1 || shape[0] > config.maxBatchSize) {
+                    throw new InferenceException(Kind.INVALID_ARGUMENT, "input '" + t.name() + "' has batch size " + shape[0]
+                            + "; model '" + name + "' accepts 1 to " + config.maxBatchSize);
+                }
+                if (rows >= 0 && rows != shape[0]) {
+                    throw new InferenceException(Kind.INVALID_ARGUMENT, "inputs disagree on the batch size (" + rows + " and " + shape[0] + ")");
+                }
+                rows = shape[0];
+            }
+        }
+        for (String n : inputs.keySet()) {
+            if (!in.containsKey(n)) {
+                throw new InferenceException(Kind.INVALID_ARGUMENT, "input '" + n + "' is missing; model '" + name + "' needs " + inputs.keySet());
+            }
+        }
+        Set<String> out;
+        if (request.outputs.isEmpty()) {
+            out = outputs.keySet();
+        } else {
+            out = new LinkedHashSet<>();
+            for (String o : request.outputs) {
+                if (!outputs.containsKey(o)) {
+                    throw new InferenceException(Kind.INVALID_ARGUMENT, "model '" + name + "' has no output named '" + o + "'; its outputs are " + outputs.keySet());
+                }
+                out.add(o);
+            }
+        }
+        return new Prepared(request, in, Set.copyOf(out), (int) Math.max(rows, 1));
+    }
+
+    private static boolean matches(long[] expected, long[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] >= 0 && expected[i] != actual[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Admits one more request, or fails when the version is being unloaded. */
+    private void enter() {
+        synchronized (lock) {
+            if (closing) {
+                throw new InferenceException(Kind.UNAVAILABLE, "model '" + name + "' version " + version + " is being unloaded");
+            }
+            running++;
+        }
+    }
+
+    private void exit() {
+        synchronized (lock) {
+            if (--running == 0 && closing) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /** Runs a request; without a batcher on the caller's thread, with no future in between. */
+    InferenceResponse infer(InferenceRequest request, Executor async) {
+        if (batcher != null) {
+            return submit(request, async, true).join();
+        }
+        long start = System.nanoTime();
+        Prepared p;
+        try {
+            p = prepare(request);
+        } catch (InferenceException e) {
+            stats.failure.increment();
+            throw e;
+        }
+        enter();
+        try {
+            return runDirect(p, start);
+        } catch (RuntimeException e) {
+            stats.failure.increment();
+            throw e;
+        } finally {
+            exit();
+        }
+    }
+
+    /** Runs a request on the caller's thread, or hands it to the batcher. */
+    CompletableFuture<InferenceResponse> submit(InferenceRequest request, Executor async, boolean sync) {
+        long start = System.nanoTime();
+        Prepared p;
+        try {
+            p = prepare(request);
+        } catch (InferenceException e) {
+            stats.failure.increment();
+            throw e;
+        }
+        enter();
+        CompletableFuture<InferenceResponse> f;
+        try {
+            if (batcher != null) {
+                f = batcher.enqueue(p, start);
+            } else if (sync) {
+                f = CompletableFuture.completedFuture(runDirect(p, start));
+            } else {
+                f = CompletableFuture.supplyAsync(() -> runDirect(p, start), async);
+            }
+        } catch (RuntimeException e) {
+            stats.failure.increment();
+            exit();
+            throw e;
+        }
+        return f.whenComplete((r, e) -> {
+            if (e != null) {
+                stats.failure.increment();
+            }
+            exit();
+        });
+    }
+
+    private InferenceResponse runDirect(Prepared p, long start) {
+        long t0 = System.nanoTime();
+        Map<String, Tensor> result = execute(p.inputs, p.outputs, p.rows);
+        long t1 = System.nanoTime();
+        stats.computeNanos.add(t1 - t0);
+        stats.queueNanos.add(t0 - start);
+        InferenceResponse r = respond(p, result);
+        stats.success.increment();
+        stats.requestNanos.add(System.nanoTime() - start);
+        return r;
+    }
+
+    /** Runs the engine once and counts the execution; failures are counted per caller in submit. */
+    Map<String, Tensor> execute(Map<String, Tensor> in, Set<String> out, int rows) {
+        try {
+            Map<String, Tensor> result = model.execute(in, out);
+            stats.executions.increment();
+            stats.rows.add(rows);
+            return result;
+        } catch (InferenceException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InferenceException(Kind.INTERNAL, "model '" + name + "' failed: " + oneLine(e), e);
+        }
+    }
+
+    InferenceResponse respond(Prepared p, Map<String, Tensor> result) {
+        List<Tensor> list = new ArrayList<>(p.outputs.size());
+        for (String o : outputs.keySet()) {
+            if (p.outputs.contains(o)) {
+                Tensor t = result.get(o);
+                if (t == null) {
+                    throw new InferenceException(Kind.INTERNAL, "model '" + name + "' returned no output '" + o + "'");
+                }
+                list.add(t);
+            }
+        }
+        return new InferenceResponse(name, version, p.request.id, list);
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = m.replaceAll("\\s+", " ").trim();
+        return m.length() > 500 ? m.substring(0, 500) + "..." : m;
+    }
+
+    /** Stops admitting requests, waits for the running ones, stops the batcher and closes the model. */
+    void close() {
+        synchronized (lock) {
+            closing = true;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (running > 0 && System.currentTimeMillis() < deadline) {
+                try {
+                    lock.wait(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (batcher != null) {
+            batcher.stop();
+        }
+        model.close();
+    }
+
+    boolean isClosed() {
+        synchronized (lock) {
+            return closing;
+        }
+    }
+
+    /** A validated request. */
+    static final class Prepared {
+        final InferenceRequest request;
+        final Map<String, Tensor> inputs;
+        final Set<String> outputs;
+        final int rows;
+        private String signature;
+
+        Prepared(InferenceRequest request, Map<String, Tensor> inputs, Set<String> outputs, int rows) {
+            this.request = request;
+            this.inputs = inputs;
+            this.outputs = outputs;
+            this.rows = rows;
+        }
+
+        /** Non-batch dimensions and types of every input and the outputs wanted: what may be merged. */
+        String signature() {
+            if (signature == null) {
+                StringBuilder sb = new StringBuilder();
+                inputs.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(t -> {
+                    long[] s = t.shape();
+                    sb.append(t.name()).append(':').append(t.type() == DataType.BYTES ? "B" : "F");
+                    for (int i = 1; i < s.length; i++) {
+                        sb.append(',').append(s[i]);
+                    }
+                    sb.append(';');
+                });
+                outputs.stream().sorted().forEach(o -> sb.append('>').append(o));
+                signature = sb.toString();
+            }
+            return signature;
+        }
+    }
+}
