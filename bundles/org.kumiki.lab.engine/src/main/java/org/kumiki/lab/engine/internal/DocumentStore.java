@@ -1,0 +1,210 @@
+package org.kumiki.lab.engine.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.kumiki.lab.api.LabConstants;
+import org.kumiki.lab.api.dto.DocumentDTO;
+import org.kumiki.lab.api.dto.RunSummaryDTO;
+import org.kumiki.platform.api.journal.Journal;
+import org.kumiki.platform.api.journal.JournalFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Crash-safe document storage on the platform journal. Layout under the lab state folder:
+ * {@code index/} (one journal: a {@link RunSummaryDTO} per run uid) and {@code runs/<uid>/}
+ * (one journal per run: key {@code d<12 digits>} for the n-th document, value
+ * {@code {"name": ..., "doc": {...}}}; key {@code incomplete} when the run was found without
+ * a stop document at start-up). Appends are buffered by the journal; the engine hands them to
+ * the OS at every checkpoint ({@link OpenRun#flush()}: they survive kill -9) and makes them
+ * durable ({@link OpenRun#sync()}, fsync) at open and close, and at checkpoints at most every
+ * checkpoint.sync.ms.
+ */
+final class DocumentStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentStore.class);
+    static final Pattern RUN_UID = Pattern.compile("run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final JournalFactory journals;
+    private final Path runsDir;
+    private final Journal index;
+    private final Map<String, RunSummaryDTO> runs = new LinkedHashMap<>();
+    private long lastScanId;
+
+    DocumentStore(JournalFactory journals, Path stateDir) throws IOException {
+        this.journals = journals;
+        this.runsDir = stateDir.resolve("runs");
+        Files.createDirectories(runsDir);
+        Map<String, byte[]> live = new LinkedHashMap<>();
+        this.index = journals.open(stateDir.resolve("index"), live::put);
+        for (Map.Entry<String, byte[]> e : live.entrySet()) {
+            try {
+                RunSummaryDTO r = JSON.readValue(e.getValue(), RunSummaryDTO.class);
+                if (r.uid != null && RUN_UID.matcher(r.uid).matches()) runs.put(r.uid, r);
+            } catch (IOException ex) {
+                LOG.error("lab run index record {} is unreadable and skipped: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        recover();
+    }
+
+    /** Runs found "running" belonged to a container that died: find their stop or mark them incomplete. */
+    private void recover() throws IOException {
+        for (RunSummaryDTO r : runs.values()) {
+            if (r.scanId > lastScanId) lastScanId = r.scanId;
+            if (!"running".equals(r.status)) continue;
+            List<DocumentDTO> docs = new ArrayList<>();
+            boolean[] marked = {false};
+            try (Journal j = journals.open(runsDir.resolve(r.uid), (k, v) -> {
+                if (k.equals("incomplete")) marked[0] = true;
+                else if (k.startsWith("d")) docs.add(decode(v));
+            })) {
+                DocumentDTO last = docs.isEmpty() ? null : docs.get(docs.size() - 1);
+                r.documents = docs.size();
+                if (last != null && LabConstants.STOP.equals(last.name)) {
+                    r.status = String.valueOf(last.doc.get("exit_status"));
+                    r.reason = (String) last.doc.get("reason");
+                    r.stopTime = num(last.doc.get("time"));
+                    LOG.info("lab run {} had stopped before the crash ({})", r.uid, r.status);
+                } else {
+                    r.status = "incomplete";
+                    r.reason = "the container stopped before the run ended; " + docs.size() + " documents were persisted";
+                    if (!marked[0]) {
+                        j.put("incomplete", JSON.writeValueAsBytes(Map.of("time", System.currentTimeMillis() / 1000.0, "documents", docs.size())));
+                    }
+                    j.sync();
+                    LOG.warn("lab run {} is incomplete: {}", r.uid, r.reason);
+                }
+                long events = docs.stream().filter(d -> LabConstants.EVENT.equals(d.name)).count();
+                if (r.numEvents == null || r.numEvents.isEmpty()) r.numEvents = Map.of("all", events);
+            }
+            index.put(r.uid, JSON.writeValueAsBytes(r));
+        }
+        index.sync();
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    static DocumentDTO decode(byte[] v) {
+        try {
+            Map<String, Object> m = JSON.readValue(v, MAP);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = (Map<String, Object>) m.get("doc");
+            return DocumentDTO.of((String) m.get("name"), doc);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable document: " + e.getMessage(), e);
+        }
+    }
+
+    synchronized long nextScanId() {
+        return ++lastScanId;
+    }
+
+    /** Opens the journal of a new run and records it in the index (durably). */
+    synchronized OpenRun open(RunSummaryDTO summary) throws IOException {
+        Journal j = journals.open(runsDir.resolve(summary.uid), (k, v) -> {
+        });
+        runs.put(summary.uid, summary);
+        index.put(summary.uid, JSON.writeValueAsBytes(summary));
+        index.sync();
+        return new OpenRun(summary, j);
+    }
+
+    synchronized void update(RunSummaryDTO summary) throws IOException {
+        runs.put(summary.uid, summary);
+        index.put(summary.uid, JSON.writeValueAsBytes(summary));
+        index.sync();
+    }
+
+    synchronized List<RunSummaryDTO> runs() {
+        List<RunSummaryDTO> l = new ArrayList<>(runs.values());
+        l.sort(Comparator.comparingDouble((RunSummaryDTO r) -> r.startTime).reversed());
+        return l;
+    }
+
+    synchronized RunSummaryDTO summary(String uid) {
+        return runs.get(uid);
+    }
+
+    /** Reads a closed run's documents from disk. */
+    synchronized List<DocumentDTO> documents(String uid) throws IOException {
+        List<DocumentDTO> docs = new ArrayList<>();
+        try (Journal j = journals.open(runsDir.resolve(uid), (k, v) -> {
+            if (k.startsWith("d")) docs.add(decode(v));
+        })) {
+            return docs;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        index.close();
+    }
+
+    /** The journal of the run being written. */
+    static final class OpenRun {
+        final RunSummaryDTO summary;
+        private final Journal journal;
+        private long seq;
+        private final StringBuilder key = new StringBuilder(13);
+
+        OpenRun(RunSummaryDTO summary, Journal journal) {
+            this.summary = summary;
+            this.journal = journal;
+        }
+
+        /** Appends one document (buffered until the next sync). */
+        void append(String name, Map<String, Object> doc) throws IOException {
+            Map<String, Object> rec = new LinkedHashMap<>(4);
+            rec.put("name", name);
+            rec.put("doc", doc);
+            byte[] bytes = JSON.writeValueAsBytes(rec);
+            seq++;
+            key.setLength(0);
+            key.append('d');
+            String s = Long.toString(seq);
+            for (int i = s.length(); i < 12; i++) key.append('0');
+            key.append(s);
+            journal.put(key.toString(), bytes);
+        }
+
+        long documents() {
+            return seq;
+        }
+
+        void sync() throws IOException {
+            journal.sync();
+        }
+
+        /** To the OS, not the disk: survives the process being killed. */
+        void flush() throws IOException {
+            journal.flush();
+        }
+
+        void close() throws IOException {
+            journal.close();
+        }
+    }
+
+    static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,386 @@
+package org.kumiki.lab.opcua.internal;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
+import org.eclipse.milo.opcua.sdk.client.UaSession;
+import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
+import org.kumiki.lab.api.DeviceDisconnectedException;
+import org.kumiki.lab.api.DeviceException;
+import org.kumiki.lab.api.LimitViolationException;
+import org.kumiki.lab.api.Movable;
+import org.kumiki.lab.api.Stoppable;
+import org.kumiki.lab.api.Triggerable;
+import org.kumiki.lab.api.dto.DataKeyDTO;
+import org.kumiki.lab.api.dto.LimitsDTO;
+import org.kumiki.lab.api.dto.ReadingDTO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instrument behind an OPC UA server: variables are readings (monitored through a
+ * subscription, so reads are served from the latest notification), one variable is the set
+ * point, methods are commands (trigger, stop). The session is kept by Milo, which reconnects by
+ * itself; while it is down every operation throws {@link DeviceDisconnectedException}, which
+ * makes the engine suspend the run until {@link #connected()} is true again.
+ */
+public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpcUaDevice.class);
+
+    /** Settings of one device (the component maps its configuration to this). */
+    public record Settings(String name, String endpoint, String securityPolicy, String securityMode, boolean allowInsecure, String username,
+            String password, Map<String, String> readings, String setpointNode, String triggerMethod, String stopMethod, Double low, Double high,
+            String units, long requestTimeoutMs, double samplingMs) {
+    }
+
+    private final Settings s;
+    private volatile OpcUaClient client;
+    private final SecurityPolicy policy;
+    private final MessageSecurityMode mode;
+    private long backoffMs = 100;
+    private final Map<String, NodeId> readingNodes = new LinkedHashMap<>();
+    private final NodeId setpoint;
+    private final NodeId[] trigger;
+    private final NodeId[] stop;
+    private final Map<String, ReadingDTO> latest = new ConcurrentHashMap<>();
+    private volatile boolean sessionActive;
+    private volatile OpcUaSubscription subscription;
+    private final ScheduledExecutorService keeper;
+    private volatile boolean closed;
+
+    public OpcUaDevice(Settings s) {
+        this.s = s;
+        if (s.name() == null || !s.name().matches("[A-Za-z][A-Za-z0-9_]{0,63}")) throw new IllegalArgumentException("bad device name: " + s.name());
+        if (s.endpoint() == null || !s.endpoint().startsWith("opc.tcp://")) throw new IllegalArgumentException("endpoint must be opc.tcp://HOST:PORT/PATH, not " + s.endpoint());
+        SecurityPolicy policy = policy(s.securityPolicy());
+        MessageSecurityMode mode = mode(s.securityMode());
+        if ((policy == SecurityPolicy.None || mode == MessageSecurityMode.None) && !s.allowInsecure()) {
+            throw new IllegalArgumentException(s.name() + ": security policy/mode None is refused; set allow.insecure=true to accept an unencrypted, unsigned connection");
+        }
+        if (policy != SecurityPolicy.None) {
+            throw new IllegalArgumentException(s.name() + ": security policy " + s.securityPolicy()
+                    + " needs a client certificate, which this driver version cannot load yet; only None (with allow_insecure) is supported");
+        }
+        this.policy = policy;
+        this.mode = mode;
+        if (s.readings() == null || s.readings().isEmpty()) throw new IllegalArgumentException(s.name() + ": no reading nodes configured");
+        for (Map.Entry<String, String> e : s.readings().entrySet()) readingNodes.put(e.getKey(), nodeId(e.getValue()));
+        this.setpoint = s.setpointNode() == null || s.setpointNode().isBlank() ? null : nodeId(s.setpointNode());
+        this.trigger = method(s.triggerMethod());
+        this.stop = method(s.stopMethod());
+        keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kumiki-lab-opcua-" + s.name());
+            t.setDaemon(true);
+            return t;
+        });
+        keeper.execute(this::connectLoop);
+    }
+
+    private static java.util.Optional<EndpointDescription> pick(List<EndpointDescription> endpoints, SecurityPolicy p, MessageSecurityMode m) {
+        return endpoints.stream().filter(e -> p.getUri().equals(e.getSecurityPolicyUri()) && e.getSecurityMode() == m).findFirst();
+    }
+
+    private OpcUaClient newClient() throws UaException {
+        OpcUaClient c = OpcUaClient.create(s.endpoint(), endpoints -> pick(endpoints, policy, mode), transport -> {
+        }, cfg -> {
+            cfg.setApplicationName(LocalizedText.english("Kumiki lab OPC UA driver"));
+            cfg.setApplicationUri("urn:kumiki:lab:opcua:" + s.name());
+            cfg.setRequestTimeout(uint(Math.max(100, s.requestTimeoutMs())));
+            cfg.setKeepAliveInterval(uint(500));
+            cfg.setKeepAliveFailuresAllowed(uint(1));
+            if (s.username() != null && !s.username().isBlank()) {
+                cfg.setIdentityProvider(new UsernameProvider(s.username(), s.password() == null ? "" : s.password()));
+            } else {
+                cfg.setIdentityProvider(new AnonymousProvider());
+            }
+        });
+        c.addSessionActivityListener(new SessionActivityListener() {
+            @Override
+            public void onSessionActive(UaSession session) {
+                sessionActive = true;
+                LOG.info("{}: OPC UA session to {} is active", s.name(), s.endpoint());
+            }
+
+            @Override
+            public void onSessionInactive(UaSession session) {
+                sessionActive = false;
+                latest.clear();
+                LOG.warn("{}: OPC UA session to {} is inactive", s.name(), s.endpoint());
+            }
+        });
+        return c;
+    }
+
+    /**
+     * Creates the client (endpoint discovery) and connects, retrying with back-off until it
+     * works, then subscribes to the readings. Once connected, Milo keeps the session and
+     * reconnects by itself.
+     */
+    private void connectLoop() {
+        if (closed) return;
+        try {
+            if (client == null) client = newClient();
+            client.connect();
+            sessionActive = true;
+            subscribe();
+            backoffMs = 100;
+        } catch (Exception e) {
+            LOG.debug("{}: connecting to {} failed: {}", s.name(), s.endpoint(), e.toString());
+            backoffMs = Math.min(2000, backoffMs * 2);
+            if (!closed) keeper.schedule(this::connectLoop, backoffMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void subscribe() throws UaException {
+        OpcUaSubscription sub = new OpcUaSubscription(client, Math.max(10, s.samplingMs()));
+        sub.create();
+        List<OpcUaMonitoredItem> items = new ArrayList<>();
+        for (Map.Entry<String, NodeId> e : readingNodes.entrySet()) {
+            OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(e.getValue());
+            item.setSamplingInterval(Math.max(0, s.samplingMs()));
+            String key = e.getKey();
+            item.setDataValueListener((it, dv) -> {
+                if (dv.getStatusCode() == null || dv.getStatusCode().isGood()) latest.put(key, reading(dv));
+            });
+            items.add(item);
+        }
+        sub.addMonitoredItems(items);
+        sub.synchronizeMonitoredItems();
+        subscription = sub;
+    }
+
+    static ReadingDTO reading(DataValue dv) {
+        Object v = dv.getValue() == null ? null : dv.getValue().getValue();
+        if (v instanceof org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UNumber u) v = u.longValue();
+        double ts = dv.getSourceTime() != null ? dv.getSourceTime().getJavaTime() / 1000.0
+                : dv.getServerTime() != null ? dv.getServerTime().getJavaTime() / 1000.0 : System.currentTimeMillis() / 1000.0;
+        return ReadingDTO.of(v, ts);
+    }
+
+    static SecurityPolicy policy(String p) {
+        String v = p == null ? "" : p.trim();
+        for (SecurityPolicy sp : SecurityPolicy.values()) {
+            if (sp.name().equalsIgnoreCase(v) || sp.getUri().equals(v)) return sp;
+        }
+        throw new IllegalArgumentException("unknown security policy '" + p + "'");
+    }
+
+    static MessageSecurityMode mode(String m) {
+        String v = m == null ? "" : m.trim();
+        for (MessageSecurityMode sm : MessageSecurityMode.values()) {
+            if (sm.name().equalsIgnoreCase(v) && sm != MessageSecurityMode.Invalid) return sm;
+        }
+        throw new IllegalArgumentException("unknown security mode '" + m + "' (None, Sign, SignAndEncrypt)");
+    }
+
+    static NodeId nodeId(String text) {
+        try {
+            return NodeId.parse(text.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not an OPC UA node id: '" + text + "' (e.g. ns=2;s=Temperature)");
+        }
+    }
+
+    /** "OBJECT|METHOD" node ids, or null. */
+    static NodeId[] method(String text) {
+        if (text == null || text.isBlank()) return null;
+        String[] p = text.split("\\|");
+        if (p.length != 2) throw new IllegalArgumentException("a method is OBJECT_NODE_ID|METHOD_NODE_ID, not '" + text + "'");
+        return new NodeId[] {nodeId(p[0]), nodeId(p[1])};
+    }
+
+    @Override
+    public String name() {
+        return s.name();
+    }
+
+    @Override
+    public boolean connected() {
+        return sessionActive && !closed;
+    }
+
+    private void check() throws DeviceDisconnectedException {
+        if (!connected()) throw new DeviceDisconnectedException(s.name() + ": OPC UA server " + s.endpoint() + " is not connected");
+    }
+
+    private DeviceException failure(String what, Exception e) {
+        if (!connected() || e instanceof UaException ue && isCommunication(ue.getStatusCode())) {
+            return new DeviceDisconnectedException(s.name() + ": " + what + " failed: " + e.getMessage(), e);
+        }
+        return new DeviceException(s.name() + ": " + what + " failed: " + e.getMessage(), e);
+    }
+
+    static boolean isCommunication(StatusCode c) {
+        if (c == null) return false;
+        long v = c.getValue();
+        return v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_Timeout || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ConnectionClosed
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionClosed || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionIdInvalid
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NotConnected || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ServerNotConnected
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelClosed || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_CommunicationError;
+    }
+
+    @Override
+    public Map<String, ReadingDTO> read() throws DeviceException {
+        check();
+        Map<String, ReadingDTO> out = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String k : readingNodes.keySet()) {
+            ReadingDTO r = latest.get(k);
+            if (r == null) missing.add(k);
+            else out.put(k, r);
+        }
+        if (!missing.isEmpty()) {
+            // no notification yet: read those nodes directly
+            List<NodeId> ids = new ArrayList<>();
+            for (String k : missing) ids.add(readingNodes.get(k));
+            try {
+                List<DataValue> vs = client.readValues(0, TimestampsToReturn.Both, ids);
+                for (int i = 0; i < missing.size(); i++) {
+                    DataValue dv = vs.get(i);
+                    if (dv.getStatusCode() != null && !dv.getStatusCode().isGood()) {
+                        if (isCommunication(dv.getStatusCode())) throw new DeviceDisconnectedException(s.name() + ": " + missing.get(i) + " " + dv.getStatusCode());
+                        throw new DeviceException(s.name() + ": reading " + missing.get(i) + " gave " + dv.getStatusCode());
+                    }
+                    out.put(missing.get(i), reading(dv));
+                }
+            } catch (UaException e) {
+                throw failure("read", e);
+            }
+            Map<String, ReadingDTO> ordered = new LinkedHashMap<>();
+            for (String k : readingNodes.keySet()) ordered.put(k, out.get(k));
+            return ordered;
+        }
+        return out;
+    }
+
+    /** Reads every reading node now, bypassing the subscription cache (after a trigger). */
+    private Map<String, ReadingDTO> readFresh() throws DeviceException {
+        try {
+            List<String> keys = new ArrayList<>(readingNodes.keySet());
+            List<DataValue> vs = client.readValues(0, TimestampsToReturn.Both, new ArrayList<>(readingNodes.values()));
+            Map<String, ReadingDTO> out = new LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                out.put(keys.get(i), reading(vs.get(i)));
+                latest.put(keys.get(i), out.get(keys.get(i)));
+            }
+            return out;
+        } catch (UaException e) {
+            throw failure("read", e);
+        }
+    }
+
+    @Override
+    public Map<String, DataKeyDTO> describe() {
+        Map<String, DataKeyDTO> d = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeId> e : readingNodes.entrySet()) {
+            DataKeyDTO k = DataKeyDTO.number("OPCUA:" + s.endpoint() + "#" + e.getValue().toParseableString(), s.units(), s.name());
+            if (e.getValue().equals(setpoint)) k.limits = limits();
+            d.put(e.getKey(), k);
+        }
+        return d;
+    }
+
+    @Override
+    public CompletionStage<Void> set(Object value) throws DeviceException {
+        if (setpoint == null) throw new DeviceException(s.name() + " has no set point node");
+        double v;
+        if (value instanceof Number n) v = n.doubleValue();
+        else {
+            try {
+                v = Double.parseDouble(String.valueOf(value).trim());
+            } catch (NumberFormatException e) {
+                throw new LimitViolationException(s.name() + ": a number is required, not " + value);
+            }
+        }
+        if (!Double.isFinite(v) || (s.low() != null && v < s.low()) || (s.high() != null && v > s.high())) {
+            throw new LimitViolationException(s.name() + ": " + v + " is outside [" + s.low() + ", " + s.high() + "]");
+        }
+        check();
+        try {
+            List<StatusCode> r = client.writeValues(List.of(setpoint), List.of(DataValue.valueOnly(new Variant(v))));
+            StatusCode c = r.get(0);
+            if (!c.isGood()) {
+                if (isCommunication(c)) throw new DeviceDisconnectedException(s.name() + ": write " + c);
+                throw new DeviceException(s.name() + ": the server refused the set point: " + c);
+            }
+        } catch (UaException e) {
+            throw failure("write", e);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public LimitsDTO limits() {
+        return LimitsDTO.of(s.low(), s.high());
+    }
+
+    @Override
+    public CompletionStage<Void> trigger() throws DeviceException {
+        check();
+        if (trigger != null) call(trigger, "trigger");
+        readFresh();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void stop() throws DeviceException {
+        if (stop == null) return;
+        check();
+        call(stop, "stop");
+    }
+
+    private void call(NodeId[] m, String what) throws DeviceException {
+        try {
+            CallResponse resp = client.call(List.of(new CallMethodRequest(m[0], m[1], new Variant[0])));
+            CallMethodResult r = resp.getResults()[0];
+            if (!r.getStatusCode().isGood()) {
+                if (isCommunication(r.getStatusCode())) throw new DeviceDisconnectedException(s.name() + ": " + what + " " + r.getStatusCode());
+                throw new DeviceException(s.name() + ": " + what + " method failed: " + r.getStatusCode());
+            }
+        } catch (UaException e) {
+            throw failure(what, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        keeper.shutdownNow();
+        OpcUaClient c = client;
+        if (c == null) return;
+        try {
+            c.disconnect();
+        } catch (Exception e) {
+            LOG.debug("{}: disconnect: {}", s.name(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.kumiki.lab.opcua.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.lab.api.EngineState;
+import org.kumiki.lab.api.LabConstants;
+import org.kumiki.lab.api.LimitViolationException;
+import org.kumiki.lab.api.dto.DocumentDTO;
+import org.kumiki.lab.api.dto.RunSummaryDTO;
+import org.kumiki.lab.engine.internal.PlansImpl;
+import org.kumiki.lab.engine.internal.RunEngineImpl;
+import org.kumiki.platform.internal.JournalFactoryComponent;
+
+/** The driver against a real Milo server hosting a simulated instrument, and inside the real engine. */
+class OpcUaDriverTest {
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void await(BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    static OpcUaDevice.Settings settings(String endpoint, String policy, boolean allowInsecure) {
+        Map<String, String> readings = new LinkedHashMap<>();
+        readings.put("tcua", "ns=2;s=Temperature");
+        readings.put("tcua_setpoint", "ns=2;s=Setpoint");
+        readings.put("tcua_counter", "ns=2;s=Counter");
+        return new OpcUaDevice.Settings("tcua", endpoint, policy, policy.equals("None") ? "None" : "SignAndEncrypt", allowInsecure, null, null, readings,
+                "ns=2;s=Setpoint", "ns=2;s=Instrument|ns=2;s=Trigger", "ns=2;s=Instrument|ns=2;s=Stop", 250.0, 450.0, "K", 2000, 20);
+    }
+
+    @Test
+    void refusesInsecureAndMalformedConfigurations() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(settings("opc.tcp://127.0.0.1:1/x", "None", false)));
+        assertTrue(e.getMessage().contains("None is refused"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(settings("opc.tcp://127.0.0.1:1/x", "Basic256Sha256", false)));
+        assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(settings("opc.tcp://127.0.0.1:1/x", "Rot13", true)));
+        assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(settings("http://127.0.0.1:1/x", "None", true)));
+        assertThrows(IllegalArgumentException.class, () -> OpcUaDevice.nodeId("ns=2;q=@@"));
+        assertThrows(IllegalArgumentException.class, () -> OpcUaDevice.method("ns=2;s=A"));
+        assertThrows(IllegalArgumentException.class, () -> OpcUaDevice.mode("Invalid"));
+    }
+
+    @Test
+    void variablesMethodsAndSubscriptionsMapToADevice() throws Exception {
+        InstrumentServer.Instrument inst = new InstrumentServer.Instrument();
+        try (InstrumentServer server = new InstrumentServer(freePort(), inst)) {
+            server.start();
+            try (OpcUaDevice dev = new OpcUaDevice(settings(server.endpoint(), "None", true))) {
+                await(dev::connected, "session");
+                Map<String, ?> r = dev.read();
+                assertEquals(List.of("tcua", "tcua_setpoint", "tcua_counter"), new ArrayList<>(r.keySet()));
+                dev.set(320.0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                // the subscription brings the rising temperature without polling
+                await(() -> {
+                    try {
+                        return ((Number) dev.read().get("tcua").value).doubleValue() > 319;
+                    } catch (Exception ex) {
+                        return false;
+                    }
+                }, "temperature near 320 through the subscription");
+                assertThrows(LimitViolationException.class, () -> dev.set(1000.0));
+                assertThrows(LimitViolationException.class, () -> dev.set("hot"));
+                dev.trigger().toCompletableFuture().get();
+                dev.trigger().toCompletableFuture().get();
+                assertEquals(2L, inst.counter.get());
+                assertEquals(2.0, ((Number) dev.read().get("tcua_counter").value).doubleValue());
+                dev.stop();
+                assertEquals(1L, inst.stops.get());
+                assertTrue(dev.describe().get("tcua").source.startsWith("OPCUA:opc.tcp://127.0.0.1:"));
+            }
+        }
+    }
+
+    @Test
+    void serverStopMidRunSuspendsAndTheRunResumesWithoutLostOrDuplicatedEvents(@TempDir Path dir) throws Exception {
+        InstrumentServer.Instrument inst = new InstrumentServer.Instrument();
+        int port = freePort();
+        InstrumentServer server = new InstrumentServer(port, inst);
+        server.start();
+        JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return JournalFactoryComponent.Config.class; }
+            @Override public long flush_interval_ms() { return 20; }
+        });
+        RunEngineImpl engine = new RunEngineImpl(journals, dir, RunEngineImpl.Settings.defaults());
+        List<DocumentDTO> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        engine.subscribe((n, d) -> seen.add(DocumentDTO.of(n, d)));
+        try (OpcUaDevice dev = new OpcUaDevice(settings(server.endpoint(), "None", true))) {
+            engine.addDevice(dev, Map.of(LabConstants.DEVICE_NAME, "tcua"));
+            await(dev::connected, "session");
+            var f = engine.submit(new PlansImpl().count(List.of("tcua"), 60, 0.02, null)).toCompletableFuture();
+            await(() -> inst.counter.get() >= 15, "fifteen points");
+            server.stop();
+            await(() -> engine.state() == EngineState.SUSPENDED, "suspension when the server goes away");
+            long during = inst.counter.get();
+            server = new InstrumentServer(port, inst);
+            server.start();
+            RunSummaryDTO s = f.get(120, TimeUnit.SECONDS);
+            assertEquals("success", s.status, s.reason);
+            assertTrue(inst.counter.get() >= during);
+            await(() -> seen.stream().anyMatch(d -> d.name.equals("stop")), "stop document");
+            List<Double> counts = new ArrayList<>();
+            long seq = 0;
+            for (DocumentDTO d : seen) {
+                if (!d.name.equals("event")) continue;
+                assertEquals(++seq, ((Number) d.doc.get("seq_num")).longValue());
+                counts.add(((Number) ((Map<?, ?>) d.doc.get("data")).get("tcua_counter")).doubleValue());
+            }
+            assertEquals(60, counts.size(), "every event, once");
+            for (int i = 1; i < counts.size(); i++) assertTrue(counts.get(i) > counts.get(i - 1), "a fresh trigger per event: " + counts);
+        } finally {
+            engine.close();
+            server.close();
+        }
+    }
+
+    @Test
+    void aServerThatIsNotUpYetIsConnectedWhenItComes() throws Exception {
+        InstrumentServer.Instrument inst = new InstrumentServer.Instrument();
+        int port = freePort();
+        try (OpcUaDevice dev = new OpcUaDevice(settings("opc.tcp://127.0.0.1:" + port + "/kumiki", "None", true));
+                InstrumentServer server = new InstrumentServer(port, inst)) {
+            assertFalse(dev.connected());
+            assertThrows(org.kumiki.lab.api.DeviceDisconnectedException.class, dev::read);
+            assertThrows(org.kumiki.lab.api.DeviceDisconnectedException.class, () -> dev.set(300.0));
+            server.start();
+            await(dev::connected, "the session once the server is up");
+            assertEquals(3, dev.read().size());
+        }
+    }
+}

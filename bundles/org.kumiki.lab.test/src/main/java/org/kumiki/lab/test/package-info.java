@@ -1,0 +1,2 @@
+/** In-framework tests of the lab domain. */
+package org.kumiki.lab.test;
