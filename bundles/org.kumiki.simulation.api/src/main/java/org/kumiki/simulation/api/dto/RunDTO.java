@@ -1,0 +1,22 @@
+package org.kumiki.simulation.api.dto;
+
+import org.osgi.dto.DTO;
+
+/** The state of one run. */
+public class RunDTO extends DTO {
+    /** Opaque id, {@code run-...}. */
+    public String id;
+    public String name;
+    public String engine;
+    public String model;
+    /** A {@link org.kumiki.simulation.api.RunState} name. */
+    public String state;
+    /** Why a run failed or was cancelled. */
+    public String message;
+    public long step;
+    public long steps;
+    public long atoms;
+    public long submitted;
+    public long started;
+    public long ended;
+}

@@ -1,0 +1,23 @@
+package org.kumiki.simulation.api.dto;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.dto.DTO;
+
+/** The state of a sweep. */
+public class SweepDTO extends DTO {
+    /** Opaque id, {@code sweep-...}. */
+    public String id;
+    public String name;
+    /** QUEUED/RUNNING while points run; COMPLETED when all succeeded; FAILED when any failed. */
+    public String state;
+    public int points;
+    public int completed;
+    public int failed;
+    /** Scheduler task ids, one per point, in grid order. */
+    public List<String> taskIds = new ArrayList<>();
+    /** The dataset file once written. */
+    public String dataset;
+    public String message;
+}

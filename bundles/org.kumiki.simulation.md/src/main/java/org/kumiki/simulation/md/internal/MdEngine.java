@@ -1,0 +1,218 @@
+package org.kumiki.simulation.md.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+import org.kumiki.simulation.api.dto.SimulationResultDTO;
+import org.kumiki.simulation.api.dto.SimulationSpec;
+import org.kumiki.simulation.api.dto.ThermoDTO;
+import org.kumiki.simulation.api.spi.RunContext;
+import org.kumiki.simulation.api.spi.SimulationEngine;
+import org.kumiki.simulation.api.spi.SimulationFailedException;
+import org.osgi.service.component.annotations.Component;
+
+/** The embedded Lennard-Jones engine, {@code md}. */
+@Component(service = SimulationEngine.class, property = SimulationEngine.ENGINE_NAME + "=" + MdEngine.NAME)
+public class MdEngine implements SimulationEngine {
+    public static final String NAME = "md";
+    /** Largest system accepted (atoms). */
+    static final long MAX_ATOMS = 50_000_000L;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> models() {
+        return Set.of(SimulationSpec.MODEL_LJ);
+    }
+
+    @Override
+    public String description() {
+        return "embedded Java Lennard-Jones MD (NVE velocity-Verlet, Nose-Hoover NVT), "
+            + Runtime.getRuntime().availableProcessors() + " processors";
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
+    public void validate(SimulationSpec s) {
+        if (s == null) {
+            throw new IllegalArgumentException("no spec");
+        }
+        if (!SimulationSpec.MODEL_LJ.equals(s.model)) {
+            throw new IllegalArgumentException("engine md runs model lj only, not " + s.model);
+        }
+        positive("timestep", s.timestep);
+        positive("cutoff", s.cutoff);
+        positive("mass", s.mass);
+        positive("epsilon", s.epsilon);
+        positive("sigma", s.sigma);
+        if (!(s.skin >= 0) || !Double.isFinite(s.skin)) {
+            throw new IllegalArgumentException("skin must be >= 0: " + s.skin);
+        }
+        if (s.steps < 0 || s.steps > 1_000_000_000L) {
+            throw new IllegalArgumentException("steps must be between 0 and 1e9: " + s.steps);
+        }
+        if (s.thermoEvery > 0 && s.steps / s.thermoEvery > 1_000_000L) {
+            throw new IllegalArgumentException("more than 1,000,000 thermo rows: raise thermoEvery");
+        }
+        if (s.thermoEvery < 0) {
+            throw new IllegalArgumentException("thermoEvery must be >= 0: " + s.thermoEvery);
+        }
+        if (s.neighborEvery < 1 || s.neighborDelay < 0) {
+            throw new IllegalArgumentException("neighborEvery must be >= 1 and neighborDelay >= 0");
+        }
+        if (s.threads < 0 || s.threads > 1024) {
+            throw new IllegalArgumentException("threads must be between 0 and 1024: " + s.threads);
+        }
+        if (s.timestep > 0.1 * s.sigma) {
+            throw new IllegalArgumentException("timestep " + s.timestep + " is far too large for LJ (use <= 0.1, typically 0.005)");
+        }
+        String ens = s.ensemble == null ? SimulationSpec.ENSEMBLE_NVE : s.ensemble;
+        if (!ens.equals(SimulationSpec.ENSEMBLE_NVE) && !ens.equals(SimulationSpec.ENSEMBLE_NVT)) {
+            throw new IllegalArgumentException("ensemble must be nve or nvt: " + s.ensemble);
+        }
+        if (ens.equals(SimulationSpec.ENSEMBLE_NVT)) {
+            positive("thermostatDamping", s.thermostatDamping);
+            double tt = Double.isNaN(s.targetTemperature) ? s.temperature : s.targetTemperature;
+            positive("targetTemperature", tt);
+        }
+        double minBox;
+        if (s.dataFile != null) {
+            if (!Files.isRegularFile(Path.of(s.dataFile))) {
+                throw new IllegalArgumentException("data file not found: " + s.dataFile);
+            }
+            minBox = Double.NaN;
+        } else {
+            positive("density", s.density);
+            if (s.density > 5) {
+                throw new IllegalArgumentException("density " + s.density + " is not a fluid or solid (max 5)");
+            }
+            if (!(s.temperature >= 0) || !Double.isFinite(s.temperature)) {
+                throw new IllegalArgumentException("temperature must be >= 0: " + s.temperature);
+            }
+            if (s.cellsX < 1 || s.cellsY < 1 || s.cellsZ < 1) {
+                throw new IllegalArgumentException("cells must be >= 1 in each direction");
+            }
+            long atoms = 4L * s.cellsX * s.cellsY * s.cellsZ;
+            if (atoms > MAX_ATOMS) {
+                throw new IllegalArgumentException("too many atoms: " + atoms + " (max " + MAX_ATOMS + ")");
+            }
+            if (s.seed <= 0 || s.seed > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("seed must be between 1 and 2^31-1: " + s.seed);
+            }
+            double a = Math.pow(4.0 / s.density, 1.0 / 3.0);
+            minBox = a * Math.min(s.cellsX, Math.min(s.cellsY, s.cellsZ));
+            if (minBox < s.cutoff + s.skin) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "box %.3g is smaller than cutoff + skin %.3g: use more cells", minBox, s.cutoff + s.skin));
+            }
+        }
+    }
+
+    private static void positive(String what, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(what + " must be positive and finite: " + value);
+        }
+    }
+
+    @Override
+    public SimulationResultDTO run(SimulationSpec s, RunContext context) throws SimulationFailedException {
+        try {
+            validate(s);
+        } catch (IllegalArgumentException e) {
+            throw new SimulationFailedException(e.getMessage());
+        }
+        Atoms atoms;
+        if (s.dataFile != null) {
+            try {
+                atoms = DataFile.read(Path.of(s.dataFile));
+            } catch (IOException e) {
+                throw new SimulationFailedException("cannot read data file: " + e.getMessage());
+            }
+            double minBox = Math.min(atoms.lx(), Math.min(atoms.ly(), atoms.lz()));
+            if (minBox < s.cutoff + s.skin) {
+                throw new SimulationFailedException("box " + minBox + " is smaller than cutoff + skin");
+            }
+            if (atoms.n < 2) {
+                throw new SimulationFailedException("need at least 2 atoms, the data file has " + atoms.n);
+            }
+        } else {
+            atoms = Atoms.fcc(s.density, s.cellsX, s.cellsY, s.cellsZ);
+            atoms.mass = s.mass;
+            atoms.createVelocities(s.temperature, (int) s.seed);
+        }
+        MdParameters p = parameters(s, atoms);
+        SimulationResultDTO result = new SimulationResultDTO();
+        result.runId = context.runId();
+        result.engine = NAME;
+        result.atoms = atoms.n;
+        try (MdIntegrator md = new MdIntegrator(atoms, p)) {
+            md.run(new Listener() {
+                @Override
+                public void thermo(long step, double temp, double epair, double etotal, double press) {
+                    ThermoDTO row = ThermoDTO.of(step, temp, epair, etotal, press);
+                    result.thermo.add(row);
+                    context.thermo(row);
+                }
+
+                @Override
+                public void progress(long step) {
+                    context.progress(step);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return context.isCancelled();
+                }
+            });
+            result.steps = md.step();
+            result.loopSeconds = md.loopSeconds();
+            result.atomStepsPerSecond = md.loopSeconds() > 0 ? atoms.n * (double) md.step() / md.loopSeconds() : 0;
+            result.neighborBuilds = md.neighborBuilds();
+            result.dangerousBuilds = md.dangerousBuilds();
+            if (md.dangerousBuilds() > 0) {
+                String w = md.dangerousBuilds() + " dangerous neighbour builds (an atom moved more than half the skin"
+                    + " between builds): rebuild more often or enlarge the skin";
+                result.warnings.add(w);
+                context.warning(w);
+            }
+            if (s.writeData && context.workDirectory() != null) {
+                Path out = context.workDirectory().resolve("final.data");
+                DataFile.write(atoms, md.step(), s.cutoff, out);
+                result.files.put("final.data", out.toString());
+            }
+        } catch (MdException e) {
+            throw new SimulationFailedException(e.getMessage());
+        } catch (IOException e) {
+            throw new SimulationFailedException("cannot write the final state: " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    static MdParameters parameters(SimulationSpec s, Atoms atoms) {
+        MdParameters p = new MdParameters();
+        p.epsilon = s.epsilon;
+        p.sigma = s.sigma;
+        p.cutoff = s.cutoff * s.sigma;
+        p.skin = s.skin;
+        p.neighborEvery = s.neighborEvery;
+        p.neighborDelay = s.neighborDelay;
+        p.neighborCheck = s.neighborCheck;
+        p.timestep = s.timestep;
+        p.steps = s.steps;
+        p.thermoEvery = s.thermoEvery;
+        p.nvt = SimulationSpec.ENSEMBLE_NVT.equals(s.ensemble);
+        p.targetTemperature = Double.isNaN(s.targetTemperature) ? s.temperature : s.targetTemperature;
+        p.thermostatDamping = s.thermostatDamping;
+        p.threads = s.threads > 0 ? s.threads : Runtime.getRuntime().availableProcessors();
+        return p;
+    }
+}

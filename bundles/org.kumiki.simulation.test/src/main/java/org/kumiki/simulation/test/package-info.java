@@ -1,0 +1,2 @@
+/** In-framework tests of the simulation domain. */
+package org.kumiki.simulation.test;

@@ -1,0 +1,871 @@
+package org.kumiki.simulation.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.kumiki.platform.api.Installation;
+import org.kumiki.scheduler.api.Scheduler;
+import org.kumiki.scheduler.api.TaskRejectedException;
+import org.kumiki.scheduler.api.dto.TaskRecordDTO;
+import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.kumiki.scheduler.api.spi.TaskFunction;
+import org.kumiki.simulation.api.RunState;
+import org.kumiki.simulation.api.SimulationRejectedException;
+import org.kumiki.simulation.api.SimulationService;
+import org.kumiki.simulation.api.dto.EngineDTO;
+import org.kumiki.simulation.api.dto.RunDTO;
+import org.kumiki.simulation.api.dto.SimulationResultDTO;
+import org.kumiki.simulation.api.dto.SimulationSpec;
+import org.kumiki.simulation.api.dto.SweepDTO;
+import org.kumiki.simulation.api.dto.SweepSpec;
+import org.kumiki.simulation.api.dto.ThermoDTO;
+import org.kumiki.simulation.api.spi.RunContext;
+import org.kumiki.simulation.api.spi.SimulationEngine;
+import org.kumiki.simulation.api.spi.SimulationFailedException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The simulation service: tracks engines (whiteboard), runs specs on a small pool with
+ * progress and cancellation, keeps each run's record and results under
+ * {@code state/simulation/runs/<id>/}, and runs sweeps as scheduler function tasks
+ * ({@value #FUNCTION}) whose results it collects into one dataset.
+ */
+@Component(service = {SimulationService.class, TaskFunction.class}, configurationPid = SimulationServiceImpl.PID,
+    immediate = true, property = TaskFunction.NAME + "=" + SimulationServiceImpl.FUNCTION)
+@Designate(ocd = SimulationServiceImpl.Config.class)
+public class SimulationServiceImpl implements SimulationService, TaskFunction {
+    public static final String PID = "org.kumiki.simulation";
+    /** The scheduler function that runs one spec (sweep points). */
+    public static final String FUNCTION = "kumiki.simulation.run";
+    static final int MAX_POINTS = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(SimulationServiceImpl.class);
+
+    @ObjectClassDefinition(name = "Kumiki simulation service")
+    public @interface Config {
+        @AttributeDefinition(description = "State folder; empty means state/simulation under the installation home")
+        String state_dir() default "";
+
+        @AttributeDefinition(description = "Runs submitted with sim:run / submit() that may run at once", min = "1")
+        int max_concurrent_runs() default 1;
+    }
+
+    private final Path stateDir;
+    private final ExecutorService pool;
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final Map<String, Sweep> sweeps = new ConcurrentHashMap<>();
+    private final Map<String, SimulationEngine> engines = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final String idBase = Long.toString(System.currentTimeMillis(), 36);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin events;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    volatile Scheduler scheduler;
+
+    static final class Sweep {
+        final SweepDTO dto = new SweepDTO();
+        final CompletableFuture<SweepDTO> done = new CompletableFuture<>();
+        final List<Map<String, Double>> points = new ArrayList<>();
+        final List<SimulationSpec> specs = new ArrayList<>();
+        final List<Path> dirs = new ArrayList<>();
+        final List<String> engineNames = new ArrayList<>();
+        SweepSpec spec;
+    }
+
+    /** What is kept on disk per run. */
+    public static final class Stored {
+        public RunDTO run;
+        public SimulationSpec spec;
+        public SimulationResultDTO result;
+    }
+
+    @Activate
+    public SimulationServiceImpl(@Reference Installation installation, Config config) throws IOException {
+        this(config.state_dir().isBlank() ? installation.stateDirectory("simulation") : Path.of(config.state_dir()),
+            config.max_concurrent_runs());
+    }
+
+    public SimulationServiceImpl(Path stateDir, int maxConcurrent) throws IOException {
+        this.stateDir = stateDir.toAbsolutePath();
+        Files.createDirectories(this.stateDir.resolve("runs"));
+        Files.createDirectories(this.stateDir.resolve("sweeps"));
+        AtomicInteger n = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(Math.max(1, maxConcurrent), r -> {
+            Thread t = new Thread(r, "kumiki-simulation-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        load();
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (Run r : runs.values()) {
+            r.cancelRequested = true;
+        }
+        pool.shutdownNow();
+    }
+
+    @Reference(service = SimulationEngine.class, cardinality = ReferenceCardinality.MULTIPLE,
+        policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addEngine(SimulationEngine engine) {
+        engines.put(engine.name(), engine);
+    }
+
+    public void removeEngine(SimulationEngine engine) {
+        engines.remove(engine.name(), engine);
+    }
+
+    // ------------------------------------------------------------------ engines and runs
+
+    @Override
+    public List<EngineDTO> engines() {
+        List<EngineDTO> out = new ArrayList<>();
+        for (SimulationEngine e : new TreeMap<>(engines).values()) {
+            EngineDTO d = new EngineDTO();
+            d.name = e.name();
+            d.models.addAll(new java.util.TreeSet<>(e.models()));
+            d.description = e.description();
+            d.available = e.available();
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** Validates the spec and picks its engine. */
+    SimulationEngine engineFor(SimulationSpec spec) {
+        if (spec == null) {
+            throw new SimulationRejectedException("no spec");
+        }
+        if (spec.model == null || spec.model.isBlank()) {
+            throw new SimulationRejectedException("no model");
+        }
+        if (spec.name != null && spec.name.length() > 200) {
+            throw new SimulationRejectedException("name longer than 200 characters");
+        }
+        if (spec.labels != null && spec.labels.size() > 100) {
+            throw new SimulationRejectedException("more than 100 labels");
+        }
+        SimulationEngine engine;
+        if (spec.engine != null) {
+            engine = engines.get(spec.engine);
+            if (engine == null) {
+                throw new SimulationRejectedException("unknown engine '" + spec.engine + "' (registered: "
+                    + String.join(", ", new java.util.TreeSet<>(engines.keySet())) + ")");
+            }
+            if (!engine.models().contains(spec.model)) {
+                throw new SimulationRejectedException("engine " + spec.engine + " does not run model " + spec.model);
+            }
+        } else {
+            SimulationEngine md = engines.get("md");
+            if (md != null && md.models().contains(spec.model) && md.available()) {
+                engine = md;
+            } else {
+                engine = new TreeMap<>(engines).values().stream()
+                    .filter(e -> e.models().contains(spec.model) && e.available()).findFirst()
+                    .orElseThrow(() -> new SimulationRejectedException("no available engine runs model '" + spec.model + "'"));
+            }
+        }
+        if (!engine.available()) {
+            throw new SimulationRejectedException("engine " + engine.name() + " is not available: " + engine.description());
+        }
+        try {
+            engine.validate(spec);
+        } catch (IllegalArgumentException e) {
+            throw new SimulationRejectedException(e.getMessage());
+        }
+        return engine;
+    }
+
+    @Override
+    public RunDTO submit(SimulationSpec spec) {
+        SimulationEngine engine = engineFor(spec);
+        Run run = newRun(copy(spec), engine.name());
+        post(run);
+        pool.execute(() -> execute(run, engine));
+        return run.dto();
+    }
+
+    private Run newRun(SimulationSpec spec, String engine) {
+        String id = "run-" + idBase + "-" + seq.incrementAndGet();
+        Run run = new Run(id, spec, engine, stateDir.resolve("runs").resolve(id), System.currentTimeMillis());
+        runs.put(id, run);
+        return run;
+    }
+
+    /** Runs in the calling thread. */
+    void execute(Run run, SimulationEngine engine) {
+        synchronized (run) {
+            if (run.cancelRequested) {
+                finish(run, RunState.CANCELLED, "cancelled before it started", null);
+                return;
+            }
+            run.state = RunState.RUNNING;
+            run.started = System.currentTimeMillis();
+        }
+        post(run);
+        try {
+            Files.createDirectories(run.dir);
+            SimulationResultDTO result = engine.run(run.spec, context(run));
+            finish(run, run.cancelRequested ? RunState.CANCELLED : RunState.COMPLETED,
+                run.cancelRequested ? "cancelled" : null, result);
+        } catch (SimulationFailedException e) {
+            finish(run, run.cancelRequested ? RunState.CANCELLED : RunState.FAILED, e.getMessage(), null);
+        } catch (Throwable t) {
+            LOG.error("simulation run {} failed unexpectedly", run.id, t);
+            finish(run, RunState.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), null);
+        }
+    }
+
+    private RunContext context(Run run) {
+        return new RunContext() {
+            @Override
+            public String runId() {
+                return run.id;
+            }
+
+            @Override
+            public Path workDirectory() {
+                return run.dir;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return run.cancelRequested;
+            }
+
+            @Override
+            public void progress(long step) {
+                synchronized (run) {
+                    run.step = step;
+                }
+            }
+
+            @Override
+            public void thermo(ThermoDTO row) {
+                synchronized (run) {
+                    run.thermo.add(row);
+                    run.step = row.step;
+                }
+            }
+
+            @Override
+            public void warning(String message) {
+                synchronized (run) {
+                    if (run.warnings.size() < 1000) {
+                        run.warnings.add(message);
+                    }
+                }
+            }
+        };
+    }
+
+    private void finish(Run run, RunState state, String message, SimulationResultDTO result) {
+        RunDTO dto;
+        synchronized (run) {
+            run.state = state;
+            run.message = message;
+            run.ended = System.currentTimeMillis();
+            if (result != null) {
+                run.result = result;
+                run.atoms = result.atoms;
+                run.step = result.steps;
+                if (run.thermo.isEmpty()) {
+                    run.thermo.addAll(result.thermo);
+                }
+                for (String w : result.warnings) {
+                    if (!run.warnings.contains(w)) {
+                        run.warnings.add(w);
+                    }
+                }
+            }
+            dto = run.dto();
+        }
+        store(run);
+        post(run);
+        run.done.complete(dto);
+    }
+
+    private void store(Run run) {
+        try {
+            Files.createDirectories(run.dir);
+            Stored s = new Stored();
+            s.run = run.dto();
+            s.spec = run.spec;
+            s.result = run.resultDto();
+            Path tmp = run.dir.resolve("run.json.tmp");
+            Files.write(tmp, Json.MAPPER.writeValueAsBytes(s));
+            Files.move(tmp, run.dir.resolve("run.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.error("cannot store run {}: {}", run.id, e.getMessage());
+        }
+    }
+
+    private void load() {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(stateDir.resolve("runs"))) {
+            for (Path d : ds) {
+                Path f = d.resolve("run.json");
+                if (!Files.isRegularFile(f)) {
+                    continue;
+                }
+                try {
+                    Stored s = Json.MAPPER.readValue(f.toFile(), Stored.class);
+                    Run r = new Run(s.run.id, s.spec, s.run.engine, d, s.run.submitted);
+                    r.state = RunState.valueOf(s.run.state);
+                    r.message = s.run.message;
+                    r.step = s.run.step;
+                    r.atoms = s.run.atoms;
+                    r.started = s.run.started;
+                    r.ended = s.run.ended;
+                    r.result = s.result;
+                    if (s.result != null) {
+                        r.thermo.addAll(s.result.thermo);
+                        r.warnings.addAll(s.result.warnings);
+                    }
+                    r.done.complete(r.dto());
+                    runs.put(r.id, r);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("skipping unreadable run record {}: {}", f, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", stateDir, e.getMessage());
+        }
+    }
+
+    private void post(Run run) {
+        EventAdmin ea = events;
+        if (ea == null) {
+            return;
+        }
+        RunDTO d = run.dto();
+        Map<String, Object> props = new HashMap<>();
+        props.put("run.id", d.id);
+        if (d.name != null) {
+            props.put("run.name", d.name);
+        }
+        props.put("run.engine", d.engine);
+        props.put("run.state", d.state);
+        ea.postEvent(new Event("org/kumiki/simulation/" + d.state, props));
+    }
+
+    @Override
+    public Optional<RunDTO> get(String runId) {
+        Run r = runId == null ? null : runs.get(runId);
+        return r == null ? Optional.empty() : Optional.of(r.dto());
+    }
+
+    @Override
+    public List<RunDTO> list() {
+        List<RunDTO> out = new ArrayList<>();
+        for (Run r : runs.values()) {
+            out.add(r.dto());
+        }
+        out.sort(Comparator.comparingLong((RunDTO d) -> -d.submitted).thenComparing(d -> d.id, Comparator.reverseOrder()));
+        return out;
+    }
+
+    private Run require(String runId) {
+        Run r = runId == null ? null : runs.get(runId);
+        if (r == null) {
+            throw new SimulationRejectedException("unknown run '" + runId + "'");
+        }
+        return r;
+    }
+
+    @Override
+    public boolean cancel(String runId) {
+        Run r = require(runId);
+        synchronized (r) {
+            if (r.state.isTerminal()) {
+                return false;
+            }
+            r.cancelRequested = true;
+        }
+        return true;
+    }
+
+    @Override
+    public CompletionStage<RunDTO> await(String runId) {
+        return require(runId).done.copy();
+    }
+
+    @Override
+    public SimulationResultDTO results(String runId) {
+        return require(runId).resultDto();
+    }
+
+    // ------------------------------------------------------------------ the scheduler function
+
+    @Override
+    public String apply(String jsonArguments, Context context) throws Exception {
+        if (jsonArguments == null) {
+            throw new IllegalArgumentException("no arguments: expected {\"spec\": {...}}");
+        }
+        JsonNode args = Json.MAPPER.readTree(jsonArguments);
+        if (args == null || !args.isObject() || !args.has("spec")) {
+            throw new IllegalArgumentException("expected {\"spec\": {...}}");
+        }
+        SimulationSpec spec = Json.MAPPER.treeToValue(args.get("spec"), SimulationSpec.class);
+        SimulationEngine engine = engineFor(spec);
+        Run run = newRun(spec, engine.name());
+        post(run);
+        Thread watcher = new Thread(() -> {
+            while (!run.done.isDone()) {
+                if (context.isCancelled()) {
+                    run.cancelRequested = true;
+                }
+                try {
+                    run.done.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // poll again
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "kumiki-simulation-cancel-" + run.id);
+        watcher.setDaemon(true);
+        watcher.start();
+        execute(run, engine);
+        RunDTO d = run.dto();
+        if (!RunState.COMPLETED.name().equals(d.state)) {
+            throw new SimulationFailedException(d.id + " " + d.state + ": " + d.message);
+        }
+        return Json.MAPPER.writeValueAsString(summary(run.id, run.engine, run.resultDto()));
+    }
+
+    /** A point's result: run id, final thermo row, means over the second half, speed. */
+    static ObjectNode summary(String runId, String engine, SimulationResultDTO r) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("runId", runId == null ? "" : runId);
+        o.put("engine", engine);
+        o.put("state", r.state == null ? "COMPLETED" : r.state);
+        o.put("atoms", r.atoms);
+        o.put("steps", r.steps);
+        o.put("atomStepsPerSecond", r.atomStepsPerSecond);
+        if (!r.thermo.isEmpty()) {
+            ThermoDTO last = r.thermo.get(r.thermo.size() - 1);
+            o.set("final", Json.MAPPER.valueToTree(last));
+            long half = last.step / 2;
+            double[] m = new double[4];
+            int k = 0;
+            for (ThermoDTO t : r.thermo) {
+                if (t.step >= half) {
+                    m[0] += t.temperature;
+                    m[1] += t.pairEnergy;
+                    m[2] += t.totalEnergy;
+                    m[3] += t.pressure;
+                    k++;
+                }
+            }
+            ObjectNode mean = o.putObject("mean");
+            mean.put("temperature", m[0] / k);
+            mean.put("pairEnergy", m[1] / k);
+            mean.put("totalEnergy", m[2] / k);
+            mean.put("pressure", m[3] / k);
+        }
+        return o;
+    }
+
+    // ------------------------------------------------------------------ sweeps
+
+    @Override
+    public SweepDTO sweep(SweepSpec sweep) {
+        if (sweep == null || sweep.base == null) {
+            throw new SimulationRejectedException("no sweep or no base spec");
+        }
+        if (sweep.grid == null || sweep.grid.isEmpty()) {
+            throw new SimulationRejectedException("empty grid");
+        }
+        String format = sweep.format == null ? "csv" : sweep.format.toLowerCase(Locale.ROOT);
+        if (!format.equals("csv") && !format.equals("json")) {
+            throw new SimulationRejectedException("format must be csv or json: " + sweep.format);
+        }
+        if (sweep.cpusPerPoint < 1 || sweep.cpusPerPoint > 1024) {
+            throw new SimulationRejectedException("cpusPerPoint must be between 1 and 1024");
+        }
+        long total = 1;
+        for (Map.Entry<String, List<Double>> e : sweep.grid.entrySet()) {
+            if (!SweepSpec.PARAMETERS.contains(e.getKey())) {
+                throw new SimulationRejectedException("unknown sweep parameter '" + e.getKey() + "' (known: "
+                    + String.join(", ", SweepSpec.PARAMETERS) + ")");
+            }
+            if (e.getValue() == null || e.getValue().isEmpty()) {
+                throw new SimulationRejectedException("no values for " + e.getKey());
+            }
+            for (Double v : e.getValue()) {
+                if (v == null || !Double.isFinite(v)) {
+                    throw new SimulationRejectedException("non-finite value for " + e.getKey());
+                }
+            }
+            total *= e.getValue().size();
+            if (total > MAX_POINTS) {
+                throw new SimulationRejectedException("more than " + MAX_POINTS + " grid points");
+            }
+        }
+        Scheduler sched = scheduler;
+        if (sched == null) {
+            throw new SimulationRejectedException("no scheduler is available: sweeps run as scheduler tasks");
+        }
+        Sweep sw = new Sweep();
+        sw.spec = sweep;
+        List<String> names = new ArrayList<>(sweep.grid.keySet());
+        List<TaskSpec> tasks = new ArrayList<>();
+        String sweepId = "sweep-" + idBase + "-" + seq.incrementAndGet();
+        int[] idx = new int[names.size()];
+        for (long p = 0; p < total; p++) {
+            Map<String, Double> point = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                point.put(names.get(i), sweep.grid.get(names.get(i)).get(idx[i]));
+            }
+            SimulationSpec spec = withPoint(sweep.base, point);
+            if (spec.threads == 0) {
+                spec.threads = sweep.cpusPerPoint;
+            }
+            spec.name = (sweep.name == null ? sweepId : sweep.name) + "#" + p;
+            SimulationEngine engine;
+            try {
+                engine = engineFor(spec);
+            } catch (SimulationRejectedException e) {
+                throw new SimulationRejectedException("point " + point + ": " + e.getMessage());
+            }
+            TaskSpec t;
+            Path dir = stateDir.resolve("sweeps").resolve(sweepId).resolve("point-" + p);
+            if (sweep.commandTasks) {
+                List<String> cmd;
+                try {
+                    cmd = engine.prepareCommand(spec, dir);
+                } catch (SimulationFailedException e) {
+                    throw new SimulationRejectedException("point " + point + ": " + e.getMessage());
+                }
+                if (cmd == null) {
+                    throw new SimulationRejectedException("engine " + engine.name()
+                        + " runs in-process only: sweep it without commandTasks");
+                }
+                t = new TaskSpec();
+                t.name = spec.name;
+                t.command = new ArrayList<>(cmd);
+                t.workingDirectory = dir.toString();
+                t.stdout = dir.resolve("stdout.txt").toString();
+                t.stderr = dir.resolve("stderr.txt").toString();
+            } else {
+                ObjectNode args = Json.MAPPER.createObjectNode();
+                args.set("spec", Json.MAPPER.valueToTree(spec));
+                args.put("sweep", sweepId);
+                args.put("point", p);
+                t = TaskSpec.function(spec.name, FUNCTION, args.toString());
+            }
+            sw.specs.add(spec);
+            sw.dirs.add(dir);
+            sw.engineNames.add(engine.name());
+            t.resources.cpus = sweep.cpusPerPoint;
+            t.backend = sweep.backend;
+            t.labels.put("kumiki.sweep", sweepId);
+            tasks.add(t);
+            sw.points.add(point);
+            for (int i = names.size() - 1; i >= 0; i--) {
+                if (++idx[i] < sweep.grid.get(names.get(i)).size()) {
+                    break;
+                }
+                idx[i] = 0;
+            }
+        }
+        List<TaskRecordDTO> records;
+        try {
+            records = sched.submitAll(tasks);
+        } catch (TaskRejectedException e) {
+            throw new SimulationRejectedException("scheduler refused the sweep: " + e.getMessage());
+        }
+        sw.dto.id = sweepId;
+        sw.dto.name = sweep.name;
+        sw.dto.points = (int) total;
+        sw.dto.state = RunState.RUNNING.name();
+        for (TaskRecordDTO r : records) {
+            sw.dto.taskIds.add(r.id);
+        }
+        sweeps.put(sweepId, sw);
+        List<CompletableFuture<TaskRecordDTO>> waits = new ArrayList<>();
+        for (TaskRecordDTO r : records) {
+            CompletableFuture<TaskRecordDTO> f = sched.await(r.id).toCompletableFuture();
+            f.thenRun(() -> {
+                synchronized (sw) {
+                    refreshCounts(sw, sched);
+                }
+            });
+            waits.add(f);
+        }
+        CompletableFuture.allOf(waits.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
+            try {
+                collect(sw, waits, format);
+            } catch (Throwable t) {
+                LOG.error("sweep {} could not be collected", sweepId, t);
+                synchronized (sw) {
+                    sw.dto.state = RunState.FAILED.name();
+                    sw.dto.message = "cannot write the dataset: " + t.getMessage();
+                }
+            }
+            sw.done.complete(copy(sw));
+        });
+        return copy(sw);
+    }
+
+    private void refreshCounts(Sweep sw, Scheduler sched) {
+        int ok = 0, bad = 0;
+        for (String id : sw.dto.taskIds) {
+            Optional<TaskRecordDTO> r = sched.get(id);
+            if (r.isPresent() && r.get().state.isTerminal()) {
+                if (r.get().state == org.kumiki.scheduler.api.TaskState.COMPLETED) {
+                    ok++;
+                } else {
+                    bad++;
+                }
+            }
+        }
+        sw.dto.completed = ok;
+        sw.dto.failed = bad;
+    }
+
+    /** The base spec with one grid point applied. */
+    static SimulationSpec withPoint(SimulationSpec base, Map<String, Double> point) {
+        SimulationSpec s = copy(base);
+        for (Map.Entry<String, Double> e : point.entrySet()) {
+            double v = e.getValue();
+            switch (e.getKey()) {
+                case "temperature":
+                    s.temperature = v;
+                    break;
+                case "density":
+                    s.density = v;
+                    break;
+                case "timestep":
+                    s.timestep = v;
+                    break;
+                case "targetTemperature":
+                    s.targetTemperature = v;
+                    break;
+                case "cutoff":
+                    s.cutoff = v;
+                    break;
+                case "steps":
+                    s.steps = (long) v;
+                    break;
+                case "seed":
+                    s.seed = (long) v;
+                    break;
+                default:
+                    throw new SimulationRejectedException("unknown sweep parameter " + e.getKey());
+            }
+        }
+        return s;
+    }
+
+    static SimulationSpec copy(SimulationSpec s) {
+        return Json.MAPPER.convertValue(s, SimulationSpec.class);
+    }
+
+    static final List<String> COLUMNS = List.of("state", "finalTemperature", "finalPairEnergy", "finalTotalEnergy", "finalPressure",
+        "meanTemperature", "meanPairEnergy", "meanTotalEnergy", "meanPressure", "atoms", "steps", "atomStepsPerSecond",
+        "runId", "taskId", "message");
+
+    private void collect(Sweep sw, List<CompletableFuture<TaskRecordDTO>> waits, String format) throws IOException {
+        List<String> params = new ArrayList<>(sw.spec.grid.keySet());
+        List<String> header = new ArrayList<>();
+        header.add("point");
+        header.addAll(params);
+        header.addAll(COLUMNS);
+        List<List<Object>> rows = new ArrayList<>();
+        int ok = 0, bad = 0;
+        for (int p = 0; p < waits.size(); p++) {
+            TaskRecordDTO rec = waits.get(p).join();
+            List<Object> row = new ArrayList<>();
+            row.add(p);
+            for (String k : params) {
+                row.add(sw.points.get(p).get(k));
+            }
+            JsonNode res = null;
+            String reason = rec.reason;
+            if (sw.spec.commandTasks) {
+                SimulationEngine engine = engines.get(sw.engineNames.get(p));
+                if (engine == null) {
+                    reason = "engine " + sw.engineNames.get(p) + " went away";
+                } else if (rec.state == org.kumiki.scheduler.api.TaskState.COMPLETED
+                    || rec.state == org.kumiki.scheduler.api.TaskState.FAILED) {
+                    try {
+                        SimulationResultDTO r = engine.collectCommand(sw.specs.get(p), sw.dirs.get(p));
+                        if (rec.state == org.kumiki.scheduler.api.TaskState.COMPLETED) {
+                            res = summary(null, engine.name(), r);
+                        }
+                    } catch (SimulationFailedException e) {
+                        reason = e.getMessage();
+                    }
+                }
+            } else if (rec.state == org.kumiki.scheduler.api.TaskState.COMPLETED && rec.result != null) {
+                try {
+                    res = Json.MAPPER.readTree(rec.result);
+                } catch (IOException e) {
+                    res = null;
+                }
+            }
+            if (res != null) {
+                ok++;
+                row.add("COMPLETED");
+                JsonNode fin = res.path("final");
+                JsonNode mean = res.path("mean");
+                for (String c : List.of("temperature", "pairEnergy", "totalEnergy", "pressure")) {
+                    row.add(fin.path(c).asDouble(Double.NaN));
+                }
+                for (String c : List.of("temperature", "pairEnergy", "totalEnergy", "pressure")) {
+                    row.add(mean.path(c).asDouble(Double.NaN));
+                }
+                row.add(res.path("atoms").asLong());
+                row.add(res.path("steps").asLong());
+                row.add(res.path("atomStepsPerSecond").asDouble());
+                row.add(res.path("runId").asText());
+                row.add(rec.id);
+                row.add("");
+            } else {
+                bad++;
+                row.add(rec.state.name());
+                for (int i = 0; i < 8; i++) {
+                    row.add(Double.NaN);
+                }
+                row.add(0L);
+                row.add(0L);
+                row.add(0.0);
+                row.add("");
+                row.add(rec.id);
+                row.add(reason == null ? "" : reason);
+            }
+            rows.add(row);
+        }
+        Path dir = stateDir.resolve("sweeps").resolve(sw.dto.id);
+        Files.createDirectories(dir);
+        Path out = dir.resolve("csv".equals(format) ? "dataset.csv" : "dataset.json");
+        if ("csv".equals(format)) {
+            StringBuilder b = new StringBuilder();
+            b.append(String.join(",", header)).append('\n');
+            for (List<Object> row : rows) {
+                for (int i = 0; i < row.size(); i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    b.append(csv(row.get(i)));
+                }
+                b.append('\n');
+            }
+            Files.writeString(out, b.toString(), StandardCharsets.UTF_8);
+        } else {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("sweep", sw.dto.id);
+            root.put("rows", rows.size());
+            ObjectNode cols = root.putObject("columns");
+            for (int c = 0; c < header.size(); c++) {
+                var arr = cols.putArray(header.get(c));
+                for (List<Object> row : rows) {
+                    Object v = row.get(c);
+                    if (v instanceof Double) {
+                        double d = (Double) v;
+                        if (Double.isFinite(d)) {
+                            arr.add(d);
+                        } else {
+                            arr.addNull();
+                        }
+                    } else if (v instanceof Number) {
+                        arr.add(((Number) v).longValue());
+                    } else {
+                        arr.add(String.valueOf(v));
+                    }
+                }
+            }
+            Files.write(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        }
+        synchronized (sw) {
+            sw.dto.completed = ok;
+            sw.dto.failed = bad;
+            sw.dto.dataset = out.toString();
+            sw.dto.state = bad == 0 ? RunState.COMPLETED.name() : RunState.FAILED.name();
+            sw.dto.message = bad == 0 ? null : bad + " of " + rows.size() + " points did not complete";
+        }
+    }
+
+    private static String csv(Object v) {
+        if (v instanceof Double) {
+            double d = (Double) v;
+            return Double.isFinite(d) ? Double.toString(d) : "";
+        }
+        String s = String.valueOf(v);
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
+
+    private static SweepDTO copy(Sweep sw) {
+        synchronized (sw) {
+            SweepDTO d = new SweepDTO();
+            d.id = sw.dto.id;
+            d.name = sw.dto.name;
+            d.state = sw.dto.state;
+            d.points = sw.dto.points;
+            d.completed = sw.dto.completed;
+            d.failed = sw.dto.failed;
+            d.taskIds.addAll(sw.dto.taskIds);
+            d.dataset = sw.dto.dataset;
+            d.message = sw.dto.message;
+            return d;
+        }
+    }
+
+    @Override
+    public Optional<SweepDTO> sweepStatus(String sweepId) {
+        Sweep sw = sweepId == null ? null : sweeps.get(sweepId);
+        return sw == null ? Optional.empty() : Optional.of(copy(sw));
+    }
+
+    @Override
+    public CompletionStage<SweepDTO> awaitSweep(String sweepId) {
+        Sweep sw = sweepId == null ? null : sweeps.get(sweepId);
+        if (sw == null) {
+            throw new SimulationRejectedException("unknown sweep '" + sweepId + "'");
+        }
+        return sw.done.copy();
+    }
+}
