@@ -1,0 +1,2 @@
+/** In-framework tests of the quantum domain. */
+package org.kumiki.quantum.test;
