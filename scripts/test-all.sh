@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kumiki: run every test on a fresh machine (the README's second command; CI calls it).
 #
-#  1. set-up: a JDK 17+, system packages the tests need (none yet beyond the JDK), and
+#  1. set-up: a JDK 17+, the system packages the tests need (each service script lists its own), and
 #     every Maven plugin and dependency (through the Maven wrapper);
 #  2. start the services the tests need (scripts/services/*.sh start), stop them on exit;
 #  3. build, unit tests, in-framework tests, distribution export, resolution and smoke tests
@@ -54,7 +54,7 @@ done
 
 # --- 3. build and test -----------------------------------------------------------------
 # the services above were started here: tests that need them must fail, not skip, without them
-export KUMIKI_REQUIRE_SLURM=1
+export KUMIKI_REQUIRE_SLURM=1 KUMIKI_REQUIRE_SSHD=1 KUMIKI_REQUIRE_NGINX=1 KUMIKI_REQUIRE_LAMMPS=1
 log "build and test (./mvnw verify)"
 ./mvnw -B -ntp verify "$@"
 

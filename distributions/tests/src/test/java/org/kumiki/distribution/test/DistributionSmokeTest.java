@@ -70,6 +70,34 @@ class DistributionSmokeTest {
     }
 
     @Test
+    void workstationRunsEveryDomainOnItsEmbeddedDefaults(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(data);
+        Path src = Files.write(dir.resolve("src.bin"), data);
+        Path dst = dir.resolve("copy/dst.bin");
+        Path bell = Files.writeString(dir.resolve("bell.qasm"),
+                "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n");
+        Result r = script(WORKSTATION, dir, "data:transfer " + src.toUri() + " " + dst.toUri() + "\n"
+                + "sim:run -w cells=3 steps=100 thermoEvery=50\n"
+                + "lab:plan -w count dets=det1 num=5\n"
+                + "infer:models\n"
+                + "sim:engines\n"
+                + "q:run --shots 1000 --seed 5 " + bell + "\n"
+                + "q:backends\n");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(dst)), "verified copy equals the source");
+        assertTrue(r.out().matches("(?s).*xfer-\\S+ SUCCEEDED: 1 copied.*"), r.out());
+        assertTrue(r.out().matches("(?s).*COMPLETED engine=md step=100/100 atoms=108.*"), r.out());
+        assertTrue(r.out().matches("(?s).*count\\s+success\\s+5\\s.*"), r.out());
+        assertTrue(r.out().contains("no models in the repository"), r.out());
+        assertTrue(r.out().matches("(?s).*md\\s+lj\\s+yes.*"), r.out());
+        assertTrue(r.out().contains("statevector"), r.out());
+        assertFalse(r.out().matches("(?s).*\\b(01|10)\\b\\s+\\d+.*"), "a Bell pair never measures 01 or 10: " + r.out());
+        assertTrue(Files.isDirectory(dir.resolve("state/lab")), "lab documents under the installation's state folder");
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
     void workstationSchedulesTasksFromGogo(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("hello.txt");
         Result r = script(WORKSTATION, dir, "sched:submit -n hello -c 1 -t 5m -l campaign=smoke -- sh -c 'echo hello > " + out + "'\n"

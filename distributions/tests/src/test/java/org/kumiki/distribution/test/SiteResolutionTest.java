@@ -60,11 +60,49 @@ class SiteResolutionTest {
     }
 
     @Test
+    void workstationRunsEveryDomainOnItsEmbeddedDefaultsAndNoInstrumentDriver() throws Exception {
+        RunResolution r = resolve(DISTRIBUTIONS.resolve("workstation/workstation.bndrun"));
+        assertTrue(r.isOK(), () -> String.valueOf(r.exception));
+        List<String> bsns = bsns(r);
+        for (String b : List.of("org.kumiki.data", "org.kumiki.data.sftp", "org.kumiki.data.http", "org.kumiki.inference",
+                "org.kumiki.inference.onnx", "org.kumiki.inference.onnxruntime", "org.kumiki.inference.http", "org.apache.felix.http.jetty12",
+                "org.kumiki.lab.engine", "org.kumiki.lab.sim", "org.kumiki.simulation", "org.kumiki.simulation.md",
+                "org.kumiki.quantum", "org.kumiki.quantum.qasm", "org.kumiki.quantum.statevector", "org.kumiki.quantum.algorithms")) {
+            assertTrue(bsns.contains(b), b + " missing from " + bsns);
+        }
+        assertFalse(bsns.contains("org.kumiki.lab.opcua"), "the OPC UA driver belongs to instrument sites: " + bsns);
+        assertFalse(bsns.contains("org.kumiki.inference.onnxruntime.cuda"), "a CPU site must not get the CUDA runtime: " + bsns);
+        assertFalse(bsns.contains("org.kumiki.quantum.remote"), "cloud quantum access is a site's choice: " + bsns);
+    }
+
+    @Test
+    void robotLabSiteAddsTheOpcUaDriver() throws Exception {
+        RunResolution r = resolve(DISTRIBUTIONS.resolve("robot-lab/robot-lab.bndrun"));
+        assertTrue(r.isOK(), () -> String.valueOf(r.exception));
+        List<String> bsns = bsns(r);
+        assertTrue(bsns.contains("org.kumiki.lab.opcua"), bsns.toString());
+        assertTrue(bsns.contains("org.kumiki.lab.engine"), bsns.toString());
+        assertFalse(bsns.contains("org.kumiki.scheduler.slurm"), bsns.toString());
+    }
+
+    @Test
+    void workerRunsSimulationPointsButNoServers() throws Exception {
+        RunResolution r = resolve(DISTRIBUTIONS.resolve("worker/worker.bndrun"));
+        assertTrue(r.isOK(), () -> String.valueOf(r.exception));
+        List<String> bsns = bsns(r);
+        assertTrue(bsns.contains("org.kumiki.simulation.md"), bsns.toString());
+        assertFalse(bsns.contains("org.apache.felix.http.jetty12"), "a worker serves nothing: " + bsns);
+        assertFalse(bsns.contains("org.kumiki.inference"), bsns.toString());
+        assertFalse(bsns.contains("org.apache.felix.gogo.shell"), bsns.toString());
+    }
+
+    @Test
     void hpcGpuSiteGetsTheGpuBundle() throws Exception {
         RunResolution r = resolve(DISTRIBUTIONS.resolve("hpc-gpu/hpc-gpu.bndrun"));
         assertTrue(r.isOK(), () -> String.valueOf(r.exception));
         assertTrue(bsns(r).contains("org.kumiki.platform.nvidia"), bsns(r).toString());
         assertTrue(bsns(r).contains("org.kumiki.scheduler.slurm"), bsns(r).toString());
+        assertTrue(bsns(r).contains("org.kumiki.quantum.remote"), bsns(r).toString());
     }
 
     @Test
