@@ -168,7 +168,10 @@ final class Runner implements Runnable {
                     check();
                     m = plan.next(response);
                 } catch (Interruption i) {
+                    // interrupted between messages: the last ones may have started motion that
+                    // the pause stopped, so they are executed again, as inside exec()
                     recover(i);
+                    response = rewind(response);
                     continue;
                 }
                 if (m == null) break;
@@ -228,6 +231,26 @@ final class Runner implements Runnable {
                 recover(new Interruption(Signal.SUSPEND, e.getMessage()));
             }
             from = 0; // rewind to the last checkpoint
+        }
+    }
+
+    /** Executes the cached messages again (after a recovery between messages); returns the last response. */
+    private Object rewind(Object response) throws Exception {
+        while (true) {
+            if (cache.isEmpty()) return response;
+            try {
+                Object r = null;
+                for (Msg x : new ArrayList<>(cache)) {
+                    check();
+                    r = execute(x);
+                }
+                return r;
+            } catch (Interruption i) {
+                recover(i);
+            } catch (DeviceDisconnectedException e) {
+                RunEngineImpl.LOG.warn("lab run {}: {}; suspending", runUid, e.getMessage());
+                recover(new Interruption(Signal.SUSPEND, e.getMessage()));
+            }
         }
     }
 
