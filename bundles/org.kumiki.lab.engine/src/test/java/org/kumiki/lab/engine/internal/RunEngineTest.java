@@ -1,5 +1,6 @@
 package org.kumiki.lab.engine.internal;
 
+import org.kumiki.lab.eventmodel.SchemaCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -45,9 +45,10 @@ class CrashRecoveryTest {
         Harness h = new Harness(state, 2, 0, 4096);
         try {
             List<TaskRecordDTO> all = h.scheduler.list(TaskFilter.all());
-            // pids of the sleeps the killed JVM left behind: clean them up whatever happens
+            // pids of the sleeps the killed JVM left behind (long-N, running at the kill): clean
+            // them up whatever happens; not queued-N, which this scheduler may have started already
             for (TaskRecordDTO t : all) {
-                if (t.backendJobId != null && t.spec.command.size() > 0 && "sleep".equals(t.spec.command.get(0))) {
+                if (t.backendJobId != null && t.spec.name.startsWith("long-") && t.spec.command.size() > 0 && "sleep".equals(t.spec.command.get(0))) {
                     ProcessHandle.of(Long.parseLong(t.backendJobId)).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }

@@ -1,4 +1,4 @@
-package org.kumiki.lab.engine.internal;
+package org.kumiki.lab.eventmodel;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

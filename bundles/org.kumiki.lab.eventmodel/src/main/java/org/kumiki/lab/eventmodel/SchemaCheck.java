@@ -1,4 +1,4 @@
-package org.kumiki.lab.test;
+package org.kumiki.lab.eventmodel;
 
 import java.util.ArrayList;
 import java.util.Collection;
