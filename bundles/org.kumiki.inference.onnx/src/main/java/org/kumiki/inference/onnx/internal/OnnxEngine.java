@@ -65,14 +65,24 @@ public class OnnxEngine implements InferenceEngine {
         int cuda_device() default 0;
     }
 
-    private final OrtEnvironment env;
+    private OrtEnvironment env;
     private volatile Config config;
 
     @Activate
     public OnnxEngine(Config config) {
         this.config = config;
-        this.env = OrtEnvironment.getEnvironment();
-        LOG.info("ONNX Runtime {} with providers {}", OrtEnvironment.getEnvironment().getVersion(), OrtEnvironment.getAvailableProviders());
+    }
+
+    /**
+     * The ONNX Runtime environment, created with the first model: starting it extracts and
+     * loads the native library (tens of MB), which a container without models never needs.
+     */
+    private synchronized OrtEnvironment env() {
+        if (env == null) {
+            env = OrtEnvironment.getEnvironment();
+            LOG.info("ONNX Runtime {} with providers {}", env.getVersion(), OrtEnvironment.getAvailableProviders());
+        }
+        return env;
     }
 
     @Modified
@@ -105,6 +115,7 @@ public class OnnxEngine implements InferenceEngine {
         OrtSession[] sessions = new OrtSession[instances];
         String provider = "CPUExecutionProvider";
         String note = null;
+        OrtEnvironment environment = env(); // before SessionOptions: it loads the native library
         SessionOptions options = new SessionOptions();
         try {
             options.setIntraOpNumThreads(threads(modelConfig, "intra_op_threads", c.intra_op_threads()));
@@ -127,13 +138,13 @@ public class OnnxEngine implements InferenceEngine {
                 }
             }
             for (int i = 0; i < instances; i++) {
-                sessions[i] = env.createSession(file.toString(), options);
+                sessions[i] = environment.createSession(file.toString(), options);
             }
             String reported = note == null ? provider : provider + " (fallback: " + note + ")";
             if (note != null) {
                 LOG.warn("Model {} version {} runs on CPU: {}", model, version, note);
             }
-            return new OnnxModel(env, model, version, sessions, options, reported);
+            return new OnnxModel(environment, model, version, sessions, options, reported);
         } catch (InferenceException e) {
             closeAll(sessions, options);
             throw e;
