@@ -36,6 +36,10 @@ final class DynamicBatcher {
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
+    // guarded by lock: rows queued; instances gathering a batch and the rows of the latest one
+    private int queuedRows;
+    private int gatherers;
+    private int gatheringRows;
 
     DynamicBatcher(ServedModel served) {
         this.served = served;
@@ -71,7 +75,14 @@ final class DynamicBatcher {
                 throw new InferenceException(Kind.UNAVAILABLE, "model '" + served.name + "' is being unloaded");
             }
             queue.addLast(pending);
-            arrived.signal();
+            queuedRows += p.rows;
+            // wake an instance only when it has something to do: an idle one for a first
+            // request, a gathering one once its batch can be dispatched (not for every arrival:
+            // 32 callers would wake it 32 times per batch)
+            int total = gatheringRows + queuedRows;
+            if (gatherers == 0 || total >= Math.min(maxBatch, largestPreferred) || preferred.contains(total)) {
+                arrived.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -104,6 +115,7 @@ final class DynamicBatcher {
                 arrived.await(200, TimeUnit.MILLISECONDS);
             }
             Pending first = queue.pollFirst();
+            queuedRows -= first.request.rows;
             List<Pending> batch = new ArrayList<>();
             batch.add(first);
             int rows = first.request.rows;
@@ -120,7 +132,13 @@ final class DynamicBatcher {
                 if (wait <= 0) {
                     break;
                 }
-                arrived.awaitNanos(wait);
+                gatherers++;
+                gatheringRows = rows;
+                try {
+                    arrived.awaitNanos(wait);
+                } finally {
+                    gatherers--;
+                }
             }
             if (!queue.isEmpty()) {
                 arrived.signal(); // another instance may start on what is left
@@ -138,6 +156,7 @@ final class DynamicBatcher {
             Pending p = it.next();
             if (p.request.signature().equals(signature) && rows + p.request.rows <= maxBatch) {
                 it.remove();
+                queuedRows -= p.request.rows;
                 batch.add(p);
                 rows += p.request.rows;
             }
