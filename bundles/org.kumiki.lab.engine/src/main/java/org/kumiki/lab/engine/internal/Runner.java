@@ -171,7 +171,7 @@ final class Runner implements Runnable {
                     // interrupted between messages: the last ones may have started motion that
                     // the pause stopped, so they are executed again, as inside exec()
                     recover(i);
-                    response = rewind(response);
+                    response = replay(0, null, response);
                     continue;
                 }
                 if (m == null) break;
@@ -212,13 +212,23 @@ final class Runner implements Runnable {
     /** Executes a message; on an interruption or a lost instrument, waits, rewinds and tries again. */
     private Object exec(Msg m) throws Exception {
         boolean cacheable = m.command != Msg.Command.OPEN_RUN && m.command != Msg.Command.CLOSE_RUN && m.command != Msg.Command.CHECKPOINT;
-        if (cacheable) cache.add(m);
-        int from = cacheable ? cache.size() - 1 : cache.size();
+        if (!cacheable) return replay(cache.size(), m, null);
+        cache.add(m);
+        return replay(cache.size() - 1, null, null);
+    }
+
+    /**
+     * Executes the cached messages from {@code from} on, then {@code extra} if there is one;
+     * after an interruption or a lost instrument it waits ({@link #recover}) and starts again
+     * from the last checkpoint (the whole cache). Returns the last response, or
+     * {@code ifNothing} when there was nothing to execute.
+     */
+    private Object replay(int from, Msg extra, Object ifNothing) throws Exception {
         while (true) {
             try {
                 List<Msg> todo = new ArrayList<>(cache.subList(from, cache.size()));
-                if (!cacheable) todo.add(m);
-                Object r = null;
+                if (extra != null) todo.add(extra);
+                Object r = ifNothing;
                 for (Msg x : todo) {
                     check();
                     r = execute(x);
@@ -231,26 +241,6 @@ final class Runner implements Runnable {
                 recover(new Interruption(Signal.SUSPEND, e.getMessage()));
             }
             from = 0; // rewind to the last checkpoint
-        }
-    }
-
-    /** Executes the cached messages again (after a recovery between messages); returns the last response. */
-    private Object rewind(Object response) throws Exception {
-        while (true) {
-            if (cache.isEmpty()) return response;
-            try {
-                Object r = null;
-                for (Msg x : new ArrayList<>(cache)) {
-                    check();
-                    r = execute(x);
-                }
-                return r;
-            } catch (Interruption i) {
-                recover(i);
-            } catch (DeviceDisconnectedException e) {
-                RunEngineImpl.LOG.warn("lab run {}: {}; suspending", runUid, e.getMessage());
-                recover(new Interruption(Signal.SUSPEND, e.getMessage()));
-            }
         }
     }
 
