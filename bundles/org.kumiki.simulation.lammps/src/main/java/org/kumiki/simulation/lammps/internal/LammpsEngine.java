@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
+import org.kumiki.simulation.check.LjSpecCheck;
 import org.kumiki.simulation.api.spi.RunContext;
 import org.kumiki.simulation.api.spi.SimulationEngine;
 import org.kumiki.simulation.api.spi.SimulationFailedException;
@@ -106,58 +107,9 @@ public class LammpsEngine implements SimulationEngine {
         if (!SimulationSpec.MODEL_LJ.equals(s.model)) {
             throw new IllegalArgumentException("engine lammps runs models lj and lammps-script, not " + s.model);
         }
-        positive("timestep", s.timestep);
-        positive("cutoff", s.cutoff);
-        positive("mass", s.mass);
-        positive("epsilon", s.epsilon);
-        positive("sigma", s.sigma);
-        if (!(s.skin >= 0) || !Double.isFinite(s.skin)) {
-            throw new IllegalArgumentException("skin must be >= 0: " + s.skin);
-        }
-        if (s.steps < 0 || s.steps > 1_000_000_000L) {
-            throw new IllegalArgumentException("steps must be between 0 and 1e9: " + s.steps);
-        }
-        if (s.thermoEvery > 0 && s.steps / s.thermoEvery > 1_000_000L) {
-            throw new IllegalArgumentException("more than 1,000,000 thermo rows: raise thermoEvery");
-        }
-        if (s.thermoEvery < 0 || s.neighborEvery < 1 || s.neighborDelay < 0) {
-            throw new IllegalArgumentException("thermoEvery >= 0, neighborEvery >= 1 and neighborDelay >= 0 are required");
-        }
-        String ens = s.ensemble == null ? SimulationSpec.ENSEMBLE_NVE : s.ensemble;
-        if (!ens.equals(SimulationSpec.ENSEMBLE_NVE) && !ens.equals(SimulationSpec.ENSEMBLE_NVT)) {
-            throw new IllegalArgumentException("ensemble must be nve or nvt: " + s.ensemble);
-        }
-        if (ens.equals(SimulationSpec.ENSEMBLE_NVT)) {
-            positive("thermostatDamping", s.thermostatDamping);
-            positive("targetTemperature", Double.isNaN(s.targetTemperature) ? s.temperature : s.targetTemperature);
-        }
-        if (s.dataFile != null) {
-            if (!Files.isRegularFile(Path.of(s.dataFile))) {
-                throw new IllegalArgumentException("data file not found: " + s.dataFile);
-            }
-            if (s.dataFile.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '$' || c == '#')) {
-                throw new IllegalArgumentException("data file path must not contain spaces, quotes, $ or #");
-            }
-        } else {
-            positive("density", s.density);
-            if (!(s.temperature >= 0) || !Double.isFinite(s.temperature)) {
-                throw new IllegalArgumentException("temperature must be >= 0: " + s.temperature);
-            }
-            if (s.cellsX < 1 || s.cellsY < 1 || s.cellsZ < 1) {
-                throw new IllegalArgumentException("cells must be >= 1 in each direction");
-            }
-            if (4L * s.cellsX * s.cellsY * s.cellsZ > 1_000_000_000L) {
-                throw new IllegalArgumentException("too many atoms");
-            }
-            if (s.seed <= 0 || s.seed > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("seed must be between 1 and 2^31-1: " + s.seed);
-            }
-        }
-    }
-
-    private static void positive(String what, double value) {
-        if (!(value > 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(what + " must be positive and finite: " + value);
+        LjSpecCheck.check(s, 1_000_000_000L);
+        if (s.dataFile != null && s.dataFile.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '$' || c == '#')) {
+            throw new IllegalArgumentException("data file path must not contain spaces, quotes, $ or #");
         }
     }
 

@@ -1,12 +1,12 @@
 package org.kumiki.simulation.md.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
+import org.kumiki.simulation.check.LjSpecCheck;
 import org.kumiki.simulation.api.dto.ThermoDTO;
 import org.kumiki.simulation.api.spi.RunContext;
 import org.kumiki.simulation.api.spi.SimulationEngine;
@@ -49,77 +49,23 @@ public class MdEngine implements SimulationEngine {
         if (!SimulationSpec.MODEL_LJ.equals(s.model)) {
             throw new IllegalArgumentException("engine md runs model lj only, not " + s.model);
         }
-        positive("timestep", s.timestep);
-        positive("cutoff", s.cutoff);
-        positive("mass", s.mass);
-        positive("epsilon", s.epsilon);
-        positive("sigma", s.sigma);
-        if (!(s.skin >= 0) || !Double.isFinite(s.skin)) {
-            throw new IllegalArgumentException("skin must be >= 0: " + s.skin);
-        }
-        if (s.steps < 0 || s.steps > 1_000_000_000L) {
-            throw new IllegalArgumentException("steps must be between 0 and 1e9: " + s.steps);
-        }
-        if (s.thermoEvery > 0 && s.steps / s.thermoEvery > 1_000_000L) {
-            throw new IllegalArgumentException("more than 1,000,000 thermo rows: raise thermoEvery");
-        }
-        if (s.thermoEvery < 0) {
-            throw new IllegalArgumentException("thermoEvery must be >= 0: " + s.thermoEvery);
-        }
-        if (s.neighborEvery < 1 || s.neighborDelay < 0) {
-            throw new IllegalArgumentException("neighborEvery must be >= 1 and neighborDelay >= 0");
-        }
+        LjSpecCheck.check(s, MAX_ATOMS);
         if (s.threads < 0 || s.threads > 1024) {
             throw new IllegalArgumentException("threads must be between 0 and 1024: " + s.threads);
         }
         if (s.timestep > 0.1 * s.sigma) {
             throw new IllegalArgumentException("timestep " + s.timestep + " is far too large for LJ (use <= 0.1, typically 0.005)");
         }
-        String ens = s.ensemble == null ? SimulationSpec.ENSEMBLE_NVE : s.ensemble;
-        if (!ens.equals(SimulationSpec.ENSEMBLE_NVE) && !ens.equals(SimulationSpec.ENSEMBLE_NVT)) {
-            throw new IllegalArgumentException("ensemble must be nve or nvt: " + s.ensemble);
-        }
-        if (ens.equals(SimulationSpec.ENSEMBLE_NVT)) {
-            positive("thermostatDamping", s.thermostatDamping);
-            double tt = Double.isNaN(s.targetTemperature) ? s.temperature : s.targetTemperature;
-            positive("targetTemperature", tt);
-        }
-        double minBox;
-        if (s.dataFile != null) {
-            if (!Files.isRegularFile(Path.of(s.dataFile))) {
-                throw new IllegalArgumentException("data file not found: " + s.dataFile);
-            }
-            minBox = Double.NaN;
-        } else {
-            positive("density", s.density);
+        if (s.dataFile == null) {
             if (s.density > 5) {
                 throw new IllegalArgumentException("density " + s.density + " is not a fluid or solid (max 5)");
             }
-            if (!(s.temperature >= 0) || !Double.isFinite(s.temperature)) {
-                throw new IllegalArgumentException("temperature must be >= 0: " + s.temperature);
-            }
-            if (s.cellsX < 1 || s.cellsY < 1 || s.cellsZ < 1) {
-                throw new IllegalArgumentException("cells must be >= 1 in each direction");
-            }
-            long atoms = 4L * s.cellsX * s.cellsY * s.cellsZ;
-            if (atoms > MAX_ATOMS) {
-                throw new IllegalArgumentException("too many atoms: " + atoms + " (max " + MAX_ATOMS + ")");
-            }
-            if (s.seed <= 0 || s.seed > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("seed must be between 1 and 2^31-1: " + s.seed);
-            }
             double a = Math.pow(4.0 / s.density, 1.0 / 3.0);
-            minBox = a * Math.min(s.cellsX, Math.min(s.cellsY, s.cellsZ));
+            double minBox = a * Math.min(s.cellsX, Math.min(s.cellsY, s.cellsZ));
             if (minBox < s.cutoff + s.skin) {
                 throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "box %.3g is smaller than cutoff + skin %.3g: use more cells", minBox, s.cutoff + s.skin));
             }
-        }
-    }
-
-    private static void positive(String what, double value) {
-        if (!(value > 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(what + " must be positive and finite: " + value);
         }
     }
 
