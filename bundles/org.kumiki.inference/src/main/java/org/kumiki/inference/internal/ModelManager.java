@@ -446,7 +446,7 @@ public class ModelManager implements InferenceService, ModelRepository {
     public CompletionStage<InferenceResponse> inferAsync(InferenceRequest request) {
         try {
             checkRequest(request);
-            return find(request.model, request.version).submit(request, async, false)
+            return find(request.model, request.version).submit(request, async)
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -168,16 +168,10 @@ public final class ServedModel {
     /** Runs a request; without a batcher on the caller's thread, with no future in between. */
     InferenceResponse infer(InferenceRequest request, Executor async) {
         if (batcher != null) {
-            return submit(request, async, true).join();
+            return submit(request, async).join();
         }
         long start = System.nanoTime();
-        Prepared p;
-        try {
-            p = prepare(request);
-        } catch (InferenceException e) {
-            stats.failure.increment();
-            throw e;
-        }
+        Prepared p = prepareCounted(request);
         enter();
         try {
             return runDirect(p, start);
@@ -189,23 +183,25 @@ public final class ServedModel {
         }
     }
 
-    /** Runs a request on the caller's thread, or hands it to the batcher. */
-    CompletableFuture<InferenceResponse> submit(InferenceRequest request, Executor async, boolean sync) {
-        long start = System.nanoTime();
-        Prepared p;
+    /** Validates a request, counting a refusal as a failure. */
+    private Prepared prepareCounted(InferenceRequest request) {
         try {
-            p = prepare(request);
+            return prepare(request);
         } catch (InferenceException e) {
             stats.failure.increment();
             throw e;
         }
+    }
+
+    /** Hands a request to the batcher, or runs it on the async executor. */
+    CompletableFuture<InferenceResponse> submit(InferenceRequest request, Executor async) {
+        long start = System.nanoTime();
+        Prepared p = prepareCounted(request);
         enter();
         CompletableFuture<InferenceResponse> f;
         try {
             if (batcher != null) {
                 f = batcher.enqueue(p, start);
-            } else if (sync) {
-                f = CompletableFuture.completedFuture(runDirect(p, start));
             } else {
                 f = CompletableFuture.supplyAsync(() -> runDirect(p, start), async);
             }
