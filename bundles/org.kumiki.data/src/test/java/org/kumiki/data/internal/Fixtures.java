@@ -2,7 +2,6 @@ package org.kumiki.data.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,17 +24,7 @@ final class Fixtures {
     }
 
     static JournalFactory journals() {
-        return new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-            @Override
-            public long flush_interval_ms() {
-                return 20;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return JournalFactoryComponent.Config.class;
-            }
-        });
+        return new JournalFactoryComponent(20);
     }
 
     static TransferServiceImpl.Settings settings(long chunk) {

@@ -32,7 +32,12 @@ public class JournalFactoryComponent implements JournalFactory {
 
     @Activate
     public JournalFactoryComponent(Config config) {
-        this.interval = Math.max(1, config.flush_interval_ms());
+        this(config.flush_interval_ms());
+    }
+
+    /** Outside a framework (tests, tools): journals synced in the background every {@code flushIntervalMs}. */
+    public JournalFactoryComponent(long flushIntervalMs) {
+        this.interval = Math.max(1, flushIntervalMs);
     }
 
     @Override

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,17 +40,7 @@ class GogoDataTest {
 
     @BeforeEach
     void givenAShell() throws Exception {
-        JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-            @Override
-            public long flush_interval_ms() {
-                return 20;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return JournalFactoryComponent.Config.class;
-            }
-        });
+        JournalFactoryComponent journals = new JournalFactoryComponent(20);
         TransferServiceImpl.Settings s = new TransferServiceImpl.Settings();
         s.chunkSize = 64 << 10;
         svc = TransferServiceImpl.open(journals, tmp.resolve("state"), s);

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -92,17 +91,7 @@ class HttpEndpointTest {
 
     TransferServiceImpl engine() throws IOException {
         if (svc == null) {
-            JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-                @Override
-                public long flush_interval_ms() {
-                    return 20;
-                }
-
-                @Override
-                public Class<? extends Annotation> annotationType() {
-                    return JournalFactoryComponent.Config.class;
-                }
-            });
+            JournalFactoryComponent journals = new JournalFactoryComponent(20);
             TransferServiceImpl.Settings s = new TransferServiceImpl.Settings();
             s.chunkSize = CHUNK;
             s.retryDelayMs = 20;

@@ -1,6 +1,5 @@
 package org.kumiki.data.sftp.internal;
 
-import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,17 +55,7 @@ public final class DataBenchmark {
             return;
         }
         Path state = Path.of(a[1]);
-        JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-            @Override
-            public long flush_interval_ms() {
-                return 20;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return JournalFactoryComponent.Config.class;
-            }
-        });
+        JournalFactoryComponent journals = new JournalFactoryComponent(20);
         TransferServiceImpl svc = TransferServiceImpl.open(journals, state, new TransferServiceImpl.Settings());
         svc.addEndpoint(new FileEndpoint(), Map.of(Endpoint.SCHEME, "file"));
         SftpEndpoint sftp = null;

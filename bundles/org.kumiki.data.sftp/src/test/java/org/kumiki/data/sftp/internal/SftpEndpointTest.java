@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,17 +65,7 @@ class SftpEndpointTest {
 
     TransferServiceImpl engine() throws IOException {
         if (svc == null) {
-            JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-                @Override
-                public long flush_interval_ms() {
-                    return 20;
-                }
-
-                @Override
-                public Class<? extends Annotation> annotationType() {
-                    return JournalFactoryComponent.Config.class;
-                }
-            });
+            JournalFactoryComponent journals = new JournalFactoryComponent(20);
             TransferServiceImpl.Settings s = new TransferServiceImpl.Settings();
             s.chunkSize = CHUNK;
             s.retryDelayMs = 50;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,10 +39,7 @@ class LabShellTest {
 
     @BeforeEach
     void givenAShellOverTheEngine() throws Exception {
-        JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return JournalFactoryComponent.Config.class; }
-            @Override public long flush_interval_ms() { return 20; }
-        });
+        JournalFactoryComponent journals = new JournalFactoryComponent(20);
         engine = new RunEngineImpl(journals, dir, RunEngineImpl.Settings.defaults());
         bench = SimLab.build(new String[] {"m1", "m2"}, 20, 200, -10, 10, "det1", 0, 1, "tc1", 0.05, 0.5, "robot1", 0, "spec1", 0, 3);
         for (Device d : bench.all()) engine.addDevice(d, Map.of(LabConstants.DEVICE_NAME, d.name(), LabConstants.DEVICE_KIND, "sim", LabConstants.DEVICE_VENDOR, "kumiki-sim"));

@@ -1,6 +1,5 @@
 package org.kumiki.lab.engine.internal;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,10 +23,7 @@ final class Harness implements AutoCloseable {
     final AutoCloseable subscription;
 
     static JournalFactoryComponent journals() {
-        return new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return JournalFactoryComponent.Config.class; }
-            @Override public long flush_interval_ms() { return 20; }
-        });
+        return new JournalFactoryComponent(20);
     }
 
     Harness(Path state) throws Exception {

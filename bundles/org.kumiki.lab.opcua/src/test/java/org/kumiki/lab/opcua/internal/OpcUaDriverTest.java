@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,10 +100,7 @@ class OpcUaDriverTest {
         int port = freePort();
         InstrumentServer server = new InstrumentServer(port, inst);
         server.start();
-        JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return JournalFactoryComponent.Config.class; }
-            @Override public long flush_interval_ms() { return 20; }
-        });
+        JournalFactoryComponent journals = new JournalFactoryComponent(20);
         RunEngineImpl engine = new RunEngineImpl(journals, dir, RunEngineImpl.Settings.defaults());
         List<DocumentDTO> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         engine.subscribe((n, d) -> seen.add(DocumentDTO.of(n, d)));

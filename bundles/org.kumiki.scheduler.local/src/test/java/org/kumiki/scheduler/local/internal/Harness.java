@@ -19,10 +19,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path state, int cpus, int gpus, long memoryMib, boolean withFunctions) throws Exception {
-        JournalFactoryComponent journals = new JournalFactoryComponent(new JournalFactoryComponent.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return JournalFactoryComponent.Config.class; }
-            @Override public long flush_interval_ms() { return 5; }
-        });
+        JournalFactoryComponent journals = new JournalFactoryComponent(5);
         scheduler = new SchedulerImpl(journals, state, "local", 1000);
         local = new LocalBackend(null, config(cpus, gpus, memoryMib));
         if (withFunctions) {
