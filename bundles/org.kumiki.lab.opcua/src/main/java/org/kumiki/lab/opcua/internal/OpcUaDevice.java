@@ -245,7 +245,11 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
         return v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_Timeout || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ConnectionClosed
                 || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionClosed || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionIdInvalid
                 || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NotConnected || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ServerNotConnected
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelClosed || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_CommunicationError;
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelClosed || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_CommunicationError
+                // a server shutting down or gone quiet is a lost instrument too, not a failed command
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_Shutdown || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ServerHalted
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_RequestTimeout || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NoCommunication
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_TcpInternalError || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelIdInvalid;
     }
 
     @Override
@@ -272,7 +276,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
                     }
                     out.put(missing.get(i), reading(dv));
                 }
-            } catch (UaException e) {
+            } catch (UaException | RuntimeException e) {
                 throw failure("read", e);
             }
             Map<String, ReadingDTO> ordered = new LinkedHashMap<>();
@@ -293,7 +297,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
                 latest.put(keys.get(i), out.get(keys.get(i)));
             }
             return out;
-        } catch (UaException e) {
+        } catch (UaException | RuntimeException e) {
             throw failure("read", e);
         }
     }
@@ -332,7 +336,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
                 if (isCommunication(c)) throw new DeviceDisconnectedException(s.name() + ": write " + c);
                 throw new DeviceException(s.name() + ": the server refused the set point: " + c);
             }
-        } catch (UaException e) {
+        } catch (UaException | RuntimeException e) {
             throw failure("write", e);
         }
         return CompletableFuture.completedFuture(null);
@@ -366,7 +370,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
                 if (isCommunication(r.getStatusCode())) throw new DeviceDisconnectedException(s.name() + ": " + what + " " + r.getStatusCode());
                 throw new DeviceException(s.name() + ": " + what + " method failed: " + r.getStatusCode());
             }
-        } catch (UaException e) {
+        } catch (UaException | RuntimeException e) {
             throw failure(what, e);
         }
     }

@@ -107,8 +107,8 @@ class OpcUaDriverTest {
         try (OpcUaDevice dev = new OpcUaDevice(settings(server.endpoint(), "None", true))) {
             engine.addDevice(dev, Map.of(LabConstants.DEVICE_NAME, "tcua"));
             await(dev::connected, "session");
-            // 60 points, 0.15 s apart: the run must still be going when the server is down (stopping it takes a while)
-            var f = engine.submit(new PlansImpl().count(List.of("tcua"), 60, 0.15, null)).toCompletableFuture();
+            // 60 points, 0.3 s apart: the run must still be going when the server is down (stopping it takes a while)
+            var f = engine.submit(new PlansImpl().count(List.of("tcua"), 60, 0.3, null)).toCompletableFuture();
             await(() -> inst.counter.get() >= 15, "fifteen points");
             server.stop();
             await(() -> engine.state() == EngineState.SUSPENDED, "suspension when the server goes away");
