@@ -17,9 +17,9 @@ DIR=${KUMIKI_NGINX_DIR:-/var/lib/kumiki-nginx}
 PORT=${KUMIKI_NGINX_PORT:-8089}
 PIDFILE=$DIR/nginx.pid
 
-say() { printf 'nginx.sh: %s\n' "$*"; }
-die() { printf 'nginx.sh: %s\n' "$*" >&2; exit 1; }
-alive() { [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+NAME=nginx.sh
+# shellcheck source=lib/daemon.bash
+source "$(dirname "$0")/lib/daemon.bash"
 
 case "${1:-}" in
   packages)
@@ -60,24 +60,10 @@ KUMIKI_NGINX_ROOT=$DIR/www
 ENV
     /usr/sbin/nginx -t -q -c "$DIR/nginx.conf" -p "$DIR" || die "configuration rejected"
     /usr/sbin/nginx -c "$DIR/nginx.conf" -p "$DIR"
-    for _ in $(seq 1 50); do
-      if alive && (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then
-        say "serving $DIR/www on http://127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"
-        exit 0
-      fi
-      sleep 0.1
-    done
-    die "nginx did not come up; see $DIR/logs/error.log"
+    wait_up "serving $DIR/www on http://127.0.0.1:$PORT" "nginx did not come up; see $DIR/logs/error.log"
     ;;
   stop)
-    if alive; then
-      pid=$(cat "$PIDFILE")
-      kill -QUIT "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -TERM "$pid"
-      say "stopped ($pid)"
-    fi
-    rm -f "$PIDFILE"
+    stop_daemon QUIT
     ;;
   status)
     if alive; then say "running (pid $(cat "$PIDFILE"), port $PORT)"; else say "not running"; exit 1; fi

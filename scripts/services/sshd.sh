@@ -24,10 +24,9 @@ PORT=${KUMIKI_SSHD_PORT:-2222}
 USER_NAME=${KUMIKI_SSHD_USER:-kumiki-sftp}
 PIDFILE=$DIR/sshd.pid
 
-say() { printf 'sshd.sh: %s\n' "$*"; }
-die() { printf 'sshd.sh: %s\n' "$*" >&2; exit 1; }
-
-alive() { [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+NAME=sshd.sh
+# shellcheck source=lib/daemon.bash
+source "$(dirname "$0")/lib/daemon.bash"
 
 setup() {
   mkdir -p "$DIR"
@@ -94,23 +93,10 @@ case "${1:-}" in
     chmod 755 /run/sshd
     /usr/sbin/sshd -t -f "$DIR/sshd_config" || die "configuration rejected"
     /usr/sbin/sshd -f "$DIR/sshd_config" -E "$DIR/sshd.log"
-    for _ in $(seq 1 50); do
-      if alive && (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then
-        say "running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE")); environment in $DIR/env"
-        exit 0
-      fi
-      sleep 0.1
-    done
-    die "sshd did not come up; see $DIR/sshd.log"
+    wait_up "running on 127.0.0.1:$PORT, environment in $DIR/env" "sshd did not come up; see $DIR/sshd.log"
     ;;
   stop)
-    if alive; then
-      pid=$(cat "$PIDFILE")
-      kill -TERM "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      say "stopped ($pid)"
-    fi
-    rm -f "$PIDFILE"
+    stop_daemon TERM
     ;;
   status)
     if alive; then say "running (pid $(cat "$PIDFILE"), port $PORT)"; else say "not running"; exit 1; fi
