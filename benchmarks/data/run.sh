@@ -15,6 +15,8 @@ BIG_MB=${1:-2048}
 SMALL=${2:-10000}
 DIR=${BENCH_DIR:-/var/tmp/kumiki-data-bench}
 CIPHER=${BENCH_CIPHER:-aes128-gcm@openssh.com}
+PARTS=${BENCH_PARTS:-big,small,sftp} # which parts to run
+want() { [[ ",$PARTS," == *",$1,"* ]]; }
 mod=bundles/org.kumiki.data.sftp
 ./mvnw -B -q -o install -DskipTests -f bundles/org.kumiki.data.api/pom.xml
 ./mvnw -B -q -o install -DskipTests -f bundles/org.kumiki.data/pom.xml
@@ -26,7 +28,7 @@ kumiki() { java -Xmx1g -cp "$CP" org.kumiki.data.sftp.internal.DataBenchmark "$@
 rm -rf "$DIR"; mkdir -p "$DIR/src/small" "$DIR/out"
 trap 'rm -rf "$DIR"; [ -n "${REMOTE:-}" ] && rm -rf "$REMOTE"' EXIT
 echo "== setup: ${BIG_MB} MiB file and $SMALL files of 4 KiB in $DIR (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-head -c $((BIG_MB << 20)) /dev/urandom > "$DIR/src/big.bin"
+if want big || want sftp; then head -c $((BIG_MB << 20)) /dev/urandom > "$DIR/src/big.bin"; fi
 python3 - "$DIR/src/small" "$SMALL" <<'PY'
 import os, sys
 d, n = sys.argv[1], int(sys.argv[2])
@@ -58,6 +60,7 @@ timed() { # name command...
 ratio() { awk "BEGIN{printf \"%.2f\", ${T[$2]} / ${T[$1]}}"; } # peer/kumiki: >1 means Kumiki faster
 
 kumiki hash 512
+if want big; then
 echo "== one ${BIG_MB} MiB file"
 timed big_cp cp "$DIR/src/big.bin" "$DIR/out/cp.bin"
 timed big_rsync rsync -a "$DIR/src/big.bin" "$DIR/out/rsync.bin"
@@ -69,19 +72,24 @@ cmp "$DIR/src/big.bin" "$DIR/out/k-plain.bin"
 echo "  cp/kumiki(plain) $(ratio big_kumiki_plain big_cp)   rsync/kumiki(plain) $(ratio big_kumiki_plain big_rsync)"
 echo "  cp/kumiki(verified sha256) $(ratio big_kumiki_sha256 big_cp)   cp/kumiki(verified crc32c) $(ratio big_kumiki_crc32c big_cp)"
 rm -f "$DIR"/out/*.bin
+fi
 
+if want small; then
 echo "== $SMALL files of 4 KiB"
 timed small_cp cp -r "$DIR/src/small" "$DIR/out/cp"
 timed small_rsync rsync -a "$DIR/src/small" "$DIR/out/rsync"
 timed small_kumiki_sha256 kumiki copy "$DIR/state4" "$DIR/src/small" "$DIR/out/k-sha" sha256 true
 timed small_kumiki_crc32c kumiki copy "$DIR/state5" "$DIR/src/small" "$DIR/out/k-crc" crc32c true
+timed small_kumiki_plain kumiki copy "$DIR/state7" "$DIR/src/small" "$DIR/out/k-plain" none false
 diff -r "$DIR/src/small" "$DIR/out/k-sha" >/dev/null
 diff -r "$DIR/src/small" "$DIR/out/k-crc" >/dev/null
-echo "  rsync/kumiki(sha256) $(ratio small_kumiki_sha256 small_rsync)   cp/kumiki(sha256) $(ratio small_kumiki_sha256 small_cp)   rsync/kumiki(crc32c) $(ratio small_kumiki_crc32c small_rsync)"
+diff -r "$DIR/src/small" "$DIR/out/k-plain" >/dev/null
+echo "  rsync/kumiki(sha256) $(ratio small_kumiki_sha256 small_rsync)   cp/kumiki(sha256) $(ratio small_kumiki_sha256 small_cp)   rsync/kumiki(crc32c) $(ratio small_kumiki_crc32c small_rsync)   rsync/kumiki(plain) $(ratio small_kumiki_plain small_rsync)"
 rm -rf "$DIR"/out/*
+fi
 
 ENVF=${KUMIKI_SSHD_DIR:-/var/lib/kumiki-sshd}/env
-if [ -f "$ENVF" ]; then
+if want sftp && [ -f "$ENVF" ]; then
   . "$ENVF"
   REMOTE=$KUMIKI_SSHD_HOME/bench-$$
   mkdir -p "$REMOTE"; chown "$KUMIKI_SSHD_USER" "$REMOTE"

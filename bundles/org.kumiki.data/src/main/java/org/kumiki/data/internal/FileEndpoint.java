@@ -98,7 +98,12 @@ public class FileEndpoint implements Endpoint {
     @Override
     public WriteHandle openWrite(URI uri) throws IOException {
         Path p = path(uri);
-        return new FileWrite(p, FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ));
+        try {
+            // the usual case, a new temporary file: known to be empty, so truncate() needs no fstat
+            return new FileWrite(p, FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ), true);
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+            return new FileWrite(p, FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ), false);
+        }
     }
 
     @Override
@@ -119,7 +124,9 @@ public class FileEndpoint implements Endpoint {
 
     @Override
     public void setModified(URI uri, long millis) throws IOException {
-        Files.setLastModifiedTime(path(uri), FileTime.fromMillis(millis));
+        // both times given: the JDK then sets them without reading the current ones first
+        Files.getFileAttributeView(path(uri), java.nio.file.attribute.BasicFileAttributeView.class)
+                .setTimes(FileTime.fromMillis(millis), FileTime.fromMillis(System.currentTimeMillis()), null);
     }
 
     @Override
@@ -209,6 +216,7 @@ public class FileEndpoint implements Endpoint {
         @Override
         public long transferTo(long offset, long length, WriteHandle target, long targetOffset) throws IOException {
             if (!(target instanceof FileWrite)) return -1;
+            ((FileWrite) target).fresh = false;
             try (FileChannel out = FileChannel.open(((FileWrite) target).path, StandardOpenOption.WRITE)) {
                 out.position(targetOffset);
                 long done = 0;
@@ -230,14 +238,18 @@ public class FileEndpoint implements Endpoint {
     static final class FileWrite implements WriteHandle {
         final Path path;
         final FileChannel ch;
+        /** Created by this handle and not written beyond its end yet: empty. */
+        volatile boolean fresh;
 
-        FileWrite(Path path, FileChannel ch) {
+        FileWrite(Path path, FileChannel ch, boolean fresh) {
             this.path = path;
             this.ch = ch;
+            this.fresh = fresh;
         }
 
         @Override
         public void write(ByteBuffer src, long position) throws IOException {
+            fresh = false;
             long p = position;
             while (src.hasRemaining()) {
                 p += ch.write(src, p);
@@ -268,6 +280,7 @@ public class FileEndpoint implements Endpoint {
         @Override
         public void truncate(long size) throws IOException {
             // only cuts: extending would allocate; chunks written at their offsets extend it sparsely
+            if (fresh) return;
             if (ch.size() > size) ch.truncate(size);
         }
 

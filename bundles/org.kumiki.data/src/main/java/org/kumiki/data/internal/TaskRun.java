@@ -105,8 +105,16 @@ final class TaskRun implements Runnable {
         boolean interrupted = false;
         try {
             start();
-            List<FileJob> files = plan();
-            copyAll(files);
+            // copying starts with the first file listed: the walk of a large tree overlaps the copies
+            Copier copier = new Copier();
+            try {
+                plan(copier::add);
+            } finally {
+                // also when the walk ends early: no worker may outlive this run
+                copier.inputDone();
+                copier.await();
+            }
+            checkGoing();
             for (Batch b : batches.values()) b.flush();
             if (!stop && !isCancelled() && task.filesFailed.get() == 0 && req.deleteExtraneous) deleteExtraneous();
         } catch (CancellationException e) {
@@ -181,8 +189,7 @@ final class TaskRun implements Runnable {
 
     // ------------------------------------------------------------------ planning
 
-    private List<FileJob> plan() {
-        List<FileJob> out = new ArrayList<>();
+    private void plan(java.util.function.Consumer<FileJob> out) {
         for (TransferItem item : req.items) {
             checkGoing();
             URI s = URI.create(item.source);
@@ -210,16 +217,15 @@ final class TaskRun implements Runnable {
                 task.error(Uris.redact(s), Uris.redact(d), describe(e), 1);
             }
         }
-        return out;
     }
 
-    private void add(List<FileJob> out, FileJob f) {
-        out.add(f);
+    private void add(java.util.function.Consumer<FileJob> out, FileJob f) {
         task.filesTotal.incrementAndGet();
         task.bytesTotal.addAndGet(Math.max(0, f.srcEntry().size));
+        out.accept(f);
     }
 
-    private void walk(Endpoint se, URI s, Endpoint de, URI d, List<FileJob> out, int depth) throws IOException {
+    private void walk(Endpoint se, URI s, Endpoint de, URI d, java.util.function.Consumer<FileJob> out, int depth) throws IOException {
         if (depth > 256) throw new IOException("folders nested deeper than 256 below " + Uris.redact(s));
         List<EntryDTO> entries = se.list(s);
         for (EntryDTO e : entries) {
@@ -247,37 +253,65 @@ final class TaskRun implements Runnable {
 
     // ------------------------------------------------------------------ copying
 
-    private void copyAll(List<FileJob> files) throws InterruptedException {
-        int conc = Math.max(1, req.concurrency);
-        int streams = Math.max(1, req.parallelStreams);
-        chunkPool = Executors.newFixedThreadPool(streams, daemon("kumiki-data-chunk"));
-        ExecutorService filePool = Executors.newFixedThreadPool(conc, daemon("kumiki-data-file"));
-        Semaphore inflight = new Semaphore(conc * 2);
-        List<Future<?>> futures = new ArrayList<>();
-        try {
-            for (FileJob f : files) {
-                if (stop || isCancelled()) break;
-                inflight.acquire();
-                futures.add(filePool.submit(() -> {
-                    try {
-                        copyWithRetries(f);
-                    } finally {
-                        inflight.release();
-                        maybePersist();
-                    }
-                }));
+    private static final FileJob END = new FileJob(null, null, null, null, null);
+
+    /**
+     * The file workers: each takes the next listed file itself (no hand-off, and no thread
+     * wake-up, per file while files are queued); large files spread their chunks over the
+     * chunk pool.
+     */
+    private final class Copier {
+        final java.util.concurrent.LinkedBlockingQueue<FileJob> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final Thread[] workers = new Thread[Math.max(1, req.concurrency)];
+
+        Copier() {
+            chunkPool = Executors.newFixedThreadPool(Math.max(1, req.parallelStreams), daemon("kumiki-data-chunk"));
+            java.util.concurrent.ThreadFactory tf = daemon("kumiki-data-file");
+            for (int w = 0; w < workers.length; w++) {
+                workers[w] = tf.newThread(this::work);
+                workers[w].start();
             }
-            for (Future<?> fu : futures) {
-                try {
-                    fu.get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof CancellationException)) LOG.error("file worker", e.getCause());
-                }
-            }
-        } finally {
-            filePool.shutdownNow();
         }
-        checkGoing();
+
+        void add(FileJob f) {
+            queue.add(f);
+        }
+
+        void inputDone() {
+            queue.add(END);
+        }
+
+        private void work() {
+            while (true) {
+                FileJob f;
+                try {
+                    f = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (f == END) {
+                    queue.add(END); // for the next worker
+                    return;
+                }
+                if (stop || isCancelled()) continue; // drain: the task is ending
+                try {
+                    copyWithRetries(f);
+                } catch (RuntimeException | Error e) {
+                    if (!(e instanceof CancellationException)) LOG.error("file worker", e);
+                }
+                maybePersist();
+            }
+        }
+
+        void await() throws InterruptedException {
+            try {
+                for (Thread t : workers) t.join();
+            } catch (InterruptedException e) {
+                stop = true;
+                for (Thread t : workers) t.interrupt();
+                throw e;
+            }
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -421,7 +455,8 @@ final class TaskRun implements Runnable {
         try (ReadHandle in = f.srcEp().openRead(f.src(), s); WriteHandle out = f.dstEp().openWrite(temp)) {
             out.truncate(0);
             Hasher h = Hasher.of(algo);
-            long n = pump(in, 0, s.size, out, h, true);
+            // exactly the listed size: a source that grew or shrank since shows in checkUnchanged
+            long n = pump(in, 0, s.size, out, h, false);
             out.flush();
             if (n != s.size) throw new SourceChangedException(Uris.redact(f.src()) + " changed during the transfer: " + n + " bytes read, " + s.size + " expected");
             srcDigest = h.hex();

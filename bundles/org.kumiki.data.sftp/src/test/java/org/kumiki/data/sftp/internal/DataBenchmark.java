@@ -29,6 +29,18 @@ import org.kumiki.platform.internal.JournalFactoryComponent;
  * </pre>
  */
 public final class DataBenchmark {
+    /** The machine's CPU times from /proc/stat (user nice system idle iowait irq softirq), or zeros. */
+    static long[] cpu() {
+        long[] v = new long[7];
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            for (int i = 0; i < v.length; i++) v[i] = Long.parseLong(f[i + 1]);
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figures
+        }
+        return v;
+    }
+
     public static void main(String[] a) throws Exception {
         if (a[0].equals("hash")) {
             int mb = Integer.parseInt(a[1]);
@@ -71,14 +83,25 @@ public final class DataBenchmark {
         new Random(2).nextBytes(junk);
         for (int i = 0; i < 40; i++) Files.write(Files.createDirectories(warm.resolve("src")).resolve("f" + i), junk, java.nio.file.StandardOpenOption.CREATE);
         Files.write(warm.resolve("src/big"), new byte[80 << 20]);
+        Path many = Files.createDirectories(warm.resolve("src/small"));
+        for (int i = 0; i < 3000; i++) Files.write(many.resolve("s" + i), java.util.Arrays.copyOf(junk, 4096));
+        // warm up until the JIT has settled (6 rounds, then until a round compiles for less than
+        // 20 ms), as in a container that has been serving transfers; at most bench.warmups rounds
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        int rounds = 0;
+        for (long before = -1000; rounds < Integer.getInteger("bench.warmups", 12) && (rounds < 6 || jit.getTotalCompilationTime() - before >= 20); rounds++) {
+        before = jit.getTotalCompilationTime();
+        int round = rounds;
         for (String alg : new String[] {"sha256", "crc32c", "none"}) {
             TransferRequest w = new TransferRequest();
-            w.items.add(TransferItem.of(warm.resolve("src").toString(), warm.resolve("dst-" + alg).toString(), true));
+            w.items.add(TransferItem.of(warm.resolve("src").toString(), warm.resolve("dst-" + alg + round).toString(), true));
             w.checksum = alg;
             w.verify = !alg.equals("none");
             w.chunkSize = 8 << 20;
             svc.await(svc.submit(w).id).toCompletableFuture().get(10, TimeUnit.MINUTES);
         }
+        }
+        System.out.println("warm-up rounds " + rounds + ", JIT compilation " + jit.getTotalCompilationTime() + " ms");
         Files.walk(warm).sorted((x, y) -> y.compareTo(x)).forEach(p -> p.toFile().delete());
         TransferRequest r = new TransferRequest();
         r.items.add(TransferItem.of(a[2], a[3], true));
@@ -86,10 +109,19 @@ public final class DataBenchmark {
         r.verify = Boolean.parseBoolean(a[5]);
         if (a.length > 6) r.concurrency = Integer.parseInt(a[6]);
         if (a.length > 7) r.parallelStreams = Integer.parseInt(a[7]);
+        long[] cpu0 = cpu();
         long t0 = System.nanoTime();
         TransferTaskDTO t = svc.submit(r);
         t = svc.await(t.id).toCompletableFuture().get(1, TimeUnit.HOURS);
         double secs = (System.nanoTime() - t0) / 1e9;
+        long[] cpu1 = cpu();
+        // whole machine during the task (both cores, kernel threads included), in % of wall x cores
+        long all = 0;
+        for (int i = 0; i < cpu0.length; i++) all += cpu1[i] - cpu0[i];
+        if (all > 0) {
+            System.out.printf(Locale.ROOT, "cpu user %.0f%% system %.0f%% iowait %.0f%% idle %.0f%%%n", 100.0 * (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / all,
+                    100.0 * (cpu1[2] + cpu1[5] + cpu1[6] - cpu0[2] - cpu0[5] - cpu0[6]) / all, 100.0 * (cpu1[4] - cpu0[4]) / all, 100.0 * (cpu1[3] - cpu0[3]) / all);
+        }
         System.out.printf(Locale.ROOT, "task %s %s files=%d bytes=%d seconds=%.3f%n", t.id, t.state, t.filesDone, t.bytesDone, secs);
         if (!t.errors.isEmpty()) System.out.println("errors " + t.errors.get(0).message);
         svc.close();
