@@ -220,6 +220,23 @@ class EngineTest {
     }
 
     @Test
+    void smallFileThatGrowsOrShrinksAfterListingIsReportedNotCopied() throws Exception {
+        Fixtures.random(tmp.resolve("src/a/one"), 4096, 3);
+        for (long delta : new long[] {-1, 1}) {
+            faulty.listedSizeDelta = delta;
+            String dst = "dst" + delta;
+            TransferRequest r = req(FaultyEndpoint.faulty(tmp.resolve("src/a").toUri()).toString(), tmp.resolve(dst).toUri().toString(), true);
+            TransferTaskDTO f = run(r);
+            faulty.listedSizeDelta = 0;
+            assertEquals("FAILED", f.state, "size delta " + delta);
+            assertTrue(f.errors.get(0).message.contains("changed during the transfer"), f.errors.get(0).message);
+            assertEquals(1, f.errors.get(0).attempts, "a changed source is not retried");
+            assertFalse(Files.exists(tmp.resolve(dst + "/one")));
+            assertTrue(Fixtures.leftovers(tmp.resolve(dst)).isEmpty(), String.valueOf(Fixtures.leftovers(tmp.resolve(dst))));
+        }
+    }
+
+    @Test
     void sourceChangingDuringTheTransferIsReported() throws Exception {
         Path src = Fixtures.random(tmp.resolve("src/big"), 8 * CHUNK, 8);
         TransferRequest r = req(src.toString(), tmp.resolve("dst/big").toString(), false);

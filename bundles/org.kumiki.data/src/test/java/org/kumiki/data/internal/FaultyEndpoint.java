@@ -25,6 +25,8 @@ class FaultyEndpoint implements Endpoint {
     final AtomicInteger corruptions = new AtomicInteger();
     /** Total bytes the destination accepts before "No space left on device"; -1 unlimited. */
     final AtomicLong space = new AtomicLong(-1);
+    /** Added to each file size a listing reports: the file grew (negative) or shrank (positive) after it was listed. */
+    volatile long listedSizeDelta;
     /** Extra names a listing returns (hostile server). */
     final List<String> extraNames = new ArrayList<>();
 
@@ -59,7 +61,10 @@ class FaultyEndpoint implements Endpoint {
     @Override
     public List<EntryDTO> list(URI folder) throws IOException {
         List<EntryDTO> out = new ArrayList<>();
-        for (EntryDTO e : files.list(file(folder))) out.add(back(e));
+        for (EntryDTO e : files.list(file(folder))) {
+            if (e.isFile()) e.size += listedSizeDelta;
+            out.add(back(e));
+        }
         for (String n : extraNames) {
             EntryDTO e = new EntryDTO();
             e.name = n;
