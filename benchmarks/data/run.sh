@@ -98,7 +98,7 @@ if want sftp && [ -f "$ENVF" ]; then
   timed sftp_scp scp -q "${SSHO[@]}" -P "$KUMIKI_SSHD_PORT" "$DIR/src/big.bin" "$KUMIKI_SSHD_USER@$KUMIKI_SSHD_HOST:$REMOTE/scp.bin"
   rm -f "$REMOTE/scp.bin"
   U="sftp://$KUMIKI_SSHD_USER@$KUMIKI_SSHD_HOST:$KUMIKI_SSHD_PORT$REMOTE"
-  timed sftp_kumiki_plain kumiki copy "$DIR/state6" "$DIR/src/big.bin" "$U/k.bin" none false 8 4 "$KUMIKI_SSHD_KEY" "$KUMIKI_SSHD_KNOWN_HOSTS" "$CIPHER"
+  timed sftp_kumiki_plain kumiki copy "$DIR/state6" "$DIR/src/big.bin" "$U/k.bin" none false 8 "${BENCH_SFTP_STREAMS:-4}" "$KUMIKI_SSHD_KEY" "$KUMIKI_SSHD_KNOWN_HOSTS" "$CIPHER"
   cmp "$DIR/src/big.bin" "$REMOTE/k.bin"
   rm -f "$REMOTE/k.bin"
   echo "  scp/kumiki $(ratio sftp_kumiki_plain sftp_scp)"

@@ -1,6 +1,7 @@
 package org.kumiki.data.sftp.internal;
 
 import java.nio.ByteBuffer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +103,21 @@ public final class DataBenchmark {
         }
         }
         System.out.println("warm-up rounds " + rounds + ", JIT compilation " + jit.getTotalCompilationTime() + " ms");
+        if (sftp != null && a[3].startsWith("sftp:")) {
+            // the SFTP path (MINA, the cipher) warms up too: uploads of the 80 MiB file next to the target
+            String target = a[3].substring(0, a[3].lastIndexOf('/') + 1) + ".kumiki-bench-warmup";
+            for (int i = 0; i < 4; i++) {
+                TransferRequest w = new TransferRequest();
+                w.items.add(TransferItem.of(warm.resolve("src/big").toString(), target, false));
+                w.checksum = "none";
+                w.verify = false;
+                w.chunkSize = 8 << 20;
+                if (a.length > 7) w.parallelStreams = Integer.parseInt(a[7]);
+                svc.await(svc.submit(w).id).toCompletableFuture().get(10, TimeUnit.MINUTES);
+            }
+            sftp.delete(URI.create(target));
+            System.out.println("SFTP warm-up: 4 uploads of 80 MiB, JIT compilation " + jit.getTotalCompilationTime() + " ms");
+        }
         Files.walk(warm).sorted((x, y) -> y.compareTo(x)).forEach(p -> p.toFile().delete());
         TransferRequest r = new TransferRequest();
         r.items.add(TransferItem.of(a[2], a[3], true));
