@@ -42,7 +42,8 @@ public class InferenceBenchmark {
 
     static final int IN = 64, HIDDEN = Integer.getInteger("hidden", 1024), OUT = 16;
     static final int DELAY_US = Integer.getInteger("delay.us", 100), BATCH_INSTANCES = Integer.getInteger("batch.instances", 1),
-            BATCH_THREADS = Integer.getInteger("batch.threads", 2);
+            BATCH_THREADS = Integer.getInteger("batch.threads", 2), NOBATCH_INSTANCES = Integer.getInteger("nobatch.instances", 2),
+            NOBATCH_THREADS = Integer.getInteger("nobatch.threads", 1);
     static final long WARM_MS = Long.getLong("warm.ms", 2000), RUN_MS = Long.getLong("run.ms", 5000);
 
     interface Call {
@@ -200,7 +201,8 @@ public class InferenceBenchmark {
     public static void main(String[] args) throws Exception {
         Path repo = Files.createTempDirectory("kumiki-bench-repo");
         install(repo, "mlp", "{\"max_batch_size\": 32}");
-        install(repo, "mlp_nobatch", "{\"max_batch_size\": 32, \"instance_group\": [{\"count\": 2}]}");
+        install(repo, "mlp_nobatch", "{\"max_batch_size\": 32, \"instance_group\": [{\"count\": " + NOBATCH_INSTANCES + "}], \"parameters\": {\"intra_op_threads\": \""
+                + NOBATCH_THREADS + "\"}}");
         install(repo, "mlp_batch", "{\"max_batch_size\": 32, \"dynamic_batching\": {\"preferred_batch_size\": [32], \"max_queue_delay_microseconds\": " + DELAY_US
                 + "}, \"instance_group\": [{\"count\": " + BATCH_INSTANCES + "}], \"parameters\": {\"intra_op_threads\": \"" + BATCH_THREADS + "\"}}");
 
@@ -233,10 +235,59 @@ public class InferenceBenchmark {
             mm.load(m);
         }
         Call kumCall = () -> mm.infer(InferenceRequest.of("mlp", Tensor.ofFloats("x", shape, x))).output("y").floats();
+        if ("batch".equals(System.getProperty("only"))) { // ONLY=batch: the batching rows alone, for sweeps over HIDDEN
+            double[][] ab32 = measureAlternating(32,
+                    () -> mm.infer(InferenceRequest.of("mlp_nobatch", Tensor.ofFloats("x", shape, x))).output("y").floats(),
+                    () -> mm.infer(InferenceRequest.of("mlp_batch", Tensor.ofFloats("x", shape, x))).output("y").floats());
+            row("Kumiki, 32 callers, no dynamic batching (" + NOBATCH_INSTANCES + " inst. x " + NOBATCH_THREADS + " thr.)", ab32[0]);
+            row("Kumiki, 32 callers, dynamic batching max 32 / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", ab32[1]);
+            System.out.printf(Locale.ROOT, "dynamic batching at 32 callers: throughput x%.2f, p50 %.2fx, p99 %.2fx of no batching%n",
+                    ab32[1][0] / ab32[0][0], ab32[1][1] / ab32[0][1], ab32[1][2] / ab32[0][2]);
+            // the machine's ceiling: raw ONNX Runtime, one session with both cores, one caller at batch 32
+            OrtSession.SessionOptions so2 = new OrtSession.SessionOptions();
+            so2.setIntraOpNumThreads(2);
+            so2.setInterOpNumThreads(1);
+            so2.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            OrtEnvironment env2 = OrtEnvironment.getEnvironment();
+            OrtSession raw32 = env2.createSession(repo.resolve("mlp/1/model.onnx").toString(), so2);
+            float[] x32 = new float[32 * IN];
+            for (int i = 0; i < x32.length; i++) {
+                x32[i] = x[i % IN];
+            }
+            long[] shape32 = {32, IN};
+            double[] r32 = measure(1, () -> {
+                try (OnnxTensor t = OnnxTensor.createTensor(env2, FloatBuffer.wrap(x32), shape32); OrtSession.Result r = raw32.run(Map.of("x", t))) {
+                    float[] y = new float[32 * OUT];
+                    ((OnnxTensor) r.get(0)).getFloatBuffer().get(y);
+                }
+            });
+            double flop = 2.0 * (IN * (double) HIDDEN + (double) HIDDEN * HIDDEN + HIDDEN * (double) OUT);
+            System.out.printf(Locale.ROOT, "raw session.run at batch 32, one caller, 2 intra-op threads: %.0f rows/s (%.1f GFLOP/s); Kumiki batched %.1f GFLOP/s = %.0f%% of it; "
+                    + "no batching %.1f GFLOP/s; ceiling for the ratio with this baseline x%.2f%n",
+                    r32[0] * 32, r32[0] * 32 * flop / 1e9, ab32[1][0] * flop / 1e9, 100 * ab32[1][0] / (r32[0] * 32), ab32[0][0] * flop / 1e9, r32[0] * 32 / ab32[0][0]);
+            mm.deactivate();
+            System.exit(0);
+        }
+        // A/A control: the same raw call on a second session of the same file, measured the same
+        // way. Its spread is what the measurement can resolve (each session has its own copy of
+        // the weights, placed differently in memory and caches).
+        OrtSession rawB = env.createSession(repo.resolve("mlp/1/model.onnx").toString(), so);
+        Call rawCallB = () -> {
+            try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape); OrtSession.Result r = rawB.run(Map.of("x", t))) {
+                float[] y = new float[OUT];
+                ((OnnxTensor) r.get(0)).getFloatBuffer().get(y);
+            }
+        };
+        double[][] aa = measureAB(rawCall, rawCallB);
+        row("A/A control: raw session.run, session 1", aa[0]);
+        row("A/A control: raw session.run, session 2", aa[1]);
         double[][] ab = measureAB(rawCall, kumCall);
         double[] rawR = ab[0], kumR = ab[1], rawR2 = ab[0];
         row("raw ONNX Runtime session.run, batch 1 (alternating blocks)", rawR);
         row("Kumiki InferenceService.infer, batch 1 (alternating blocks)", kumR);
+        double[][] ba = measureAB(kumCall, rawCall); // the same pair in the other order
+        row("Kumiki InferenceService.infer, batch 1 (Kumiki first)", ba[0]);
+        row("raw ONNX Runtime session.run, batch 1 (Kumiki first)", ba[1]);
 
         // 1b. the same comparison on the 4-8-3 test MLP, where session.run itself takes microseconds
         Files.createDirectories(repo.resolve("tiny").resolve("1"));
@@ -261,7 +312,7 @@ public class InferenceBenchmark {
                 () -> mm.infer(InferenceRequest.of("mlp_nobatch", Tensor.ofFloats("x", shape, x))).output("y").floats(),
                 () -> mm.infer(InferenceRequest.of("mlp_batch", Tensor.ofFloats("x", shape, x))).output("y").floats());
         double[] noB = ab32[0], withB = ab32[1];
-        row("Kumiki, 32 callers, no dynamic batching (2 instances x 1 thr.)", noB);
+        row("Kumiki, 32 callers, no dynamic batching (" + NOBATCH_INSTANCES + " inst. x " + NOBATCH_THREADS + " thr.)", noB);
         row("Kumiki, 32 callers, dynamic batching max 32 / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", withB);
 
         // 3. OIP v2 over loopback HTTP
@@ -358,6 +409,8 @@ public class InferenceBenchmark {
         System.out.println();
         System.out.printf(Locale.ROOT, "in-process overhead at batch 1: p50 Kumiki / raw = %.3f (%+.1f%%; target <= +5%%), mean %.3f (%+.1f%%)%n",
                 kumR[1] / rawR[1], (kumR[1] / rawR[1] - 1) * 100, rawR[0] / kumR[0], (rawR[0] / kumR[0] - 1) * 100);
+        System.out.printf(Locale.ROOT, "  the same with Kumiki measured first: p50 %+.1f%%, mean %+.1f%%; A/A control (raw vs raw, two sessions): p50 %+.1f%%, mean %+.1f%%%n",
+                (ba[0][1] / ba[1][1] - 1) * 100, (ba[1][0] / ba[0][0] - 1) * 100, (aa[1][1] / aa[0][1] - 1) * 100, (aa[0][0] / aa[1][0] - 1) * 100);
         System.out.printf(Locale.ROOT, "dynamic batching at 32 callers: throughput x%.2f (target >= 3), p50 %.2fx, p99 %.2fx of no batching%n",
                 withB[0] / noB[0], withB[1] / noB[1], withB[2] / noB[2]);
         System.out.printf(Locale.ROOT, "tiny model: Kumiki / raw at p50 = %.3f (%+.1f us per call)%n", kumT[1] / rawT[1], kumT[1] - rawT[1]);
