@@ -44,6 +44,7 @@ public class InferenceBenchmark {
     static final int DELAY_US = Integer.getInteger("delay.us", 100), BATCH_INSTANCES = Integer.getInteger("batch.instances", 1),
             BATCH_THREADS = Integer.getInteger("batch.threads", 2), NOBATCH_INSTANCES = Integer.getInteger("nobatch.instances", 2),
             NOBATCH_THREADS = Integer.getInteger("nobatch.threads", 1);
+    static final String PREFERRED = System.getProperty("preferred", "32");
     static final long WARM_MS = Long.getLong("warm.ms", 2000), RUN_MS = Long.getLong("run.ms", 5000);
 
     interface Call {
@@ -203,7 +204,7 @@ public class InferenceBenchmark {
         install(repo, "mlp", "{\"max_batch_size\": 32}");
         install(repo, "mlp_nobatch", "{\"max_batch_size\": 32, \"instance_group\": [{\"count\": " + NOBATCH_INSTANCES + "}], \"parameters\": {\"intra_op_threads\": \""
                 + NOBATCH_THREADS + "\"}}");
-        install(repo, "mlp_batch", "{\"max_batch_size\": 32, \"dynamic_batching\": {\"preferred_batch_size\": [32], \"max_queue_delay_microseconds\": " + DELAY_US
+        install(repo, "mlp_batch", "{\"max_batch_size\": 32, \"dynamic_batching\": {\"preferred_batch_size\": [" + PREFERRED + "], \"max_queue_delay_microseconds\": " + DELAY_US
                 + "}, \"instance_group\": [{\"count\": " + BATCH_INSTANCES + "}], \"parameters\": {\"intra_op_threads\": \"" + BATCH_THREADS + "\"}}");
 
         float[] x = new float[IN];
@@ -240,7 +241,7 @@ public class InferenceBenchmark {
                     () -> mm.infer(InferenceRequest.of("mlp_nobatch", Tensor.ofFloats("x", shape, x))).output("y").floats(),
                     () -> mm.infer(InferenceRequest.of("mlp_batch", Tensor.ofFloats("x", shape, x))).output("y").floats());
             row("Kumiki, 32 callers, no dynamic batching (" + NOBATCH_INSTANCES + " inst. x " + NOBATCH_THREADS + " thr.)", ab32[0]);
-            row("Kumiki, 32 callers, dynamic batching max 32 / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", ab32[1]);
+            row("Kumiki, 32 callers, dynamic batching max 32, pref. " + PREFERRED + " / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", ab32[1]);
             System.out.printf(Locale.ROOT, "dynamic batching at 32 callers: throughput x%.2f, p50 %.2fx, p99 %.2fx of no batching%n",
                     ab32[1][0] / ab32[0][0], ab32[1][1] / ab32[0][1], ab32[1][2] / ab32[0][2]);
             // the machine's ceiling: raw ONNX Runtime, one session with both cores, one caller at batch 32
@@ -313,7 +314,7 @@ public class InferenceBenchmark {
                 () -> mm.infer(InferenceRequest.of("mlp_batch", Tensor.ofFloats("x", shape, x))).output("y").floats());
         double[] noB = ab32[0], withB = ab32[1];
         row("Kumiki, 32 callers, no dynamic batching (" + NOBATCH_INSTANCES + " inst. x " + NOBATCH_THREADS + " thr.)", noB);
-        row("Kumiki, 32 callers, dynamic batching max 32 / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", withB);
+        row("Kumiki, 32 callers, dynamic batching max 32, pref. " + PREFERRED + " / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", withB);
 
         // 3. OIP v2 over loopback HTTP
         OipServlet servlet = new OipServlet(mm, mm, config(OipServlet.Config.class));

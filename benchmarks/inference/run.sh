@@ -3,7 +3,7 @@
 # batching vs none at 32 callers, OIP v2 REST over loopback vs in-process. One run, ratios printed.
 # Needs the inference modules installed (./mvnw -B -q -o install -f bundles/org.kumiki.inference.<m>/pom.xml).
 # Environment: RUN_MS / WARM_MS (per row, default 5000 / 2000); HIDDEN (1024), DELAY_US (100),
-# BATCH_INSTANCES (1), BATCH_THREADS (2), NOBATCH_INSTANCES (2), NOBATCH_THREADS (1); ONLY=batch runs only the 32-caller batching rows.
+# BATCH_INSTANCES (1), BATCH_THREADS (2), NOBATCH_INSTANCES (2), NOBATCH_THREADS (1), PREFERRED (32: preferred batch sizes, comma-separated); ONLY=batch runs only the 32-caller batching rows.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 M2="${MAVEN_REPO:-$HOME/.m2/repository}"
@@ -25,5 +25,5 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 javac -nowarn -d "$out" -cp "$cp" benchmarks/inference/InferenceBenchmark.java
 echo "uptime: $(uptime)"
-java -Xmx2g -Dslf4j.internal.verbosity=ERROR -Dhidden="${HIDDEN:-1024}" -Ddelay.us="${DELAY_US:-100}" -Dbatch.instances="${BATCH_INSTANCES:-1}" -Dbatch.threads="${BATCH_THREADS:-2}" -Dnobatch.instances="${NOBATCH_INSTANCES:-2}" -Dnobatch.threads="${NOBATCH_THREADS:-1}" -Drun.ms="${RUN_MS:-5000}" -Dwarm.ms="${WARM_MS:-2000}" -Donly="${ONLY:-}" -cp "$out:$cp" InferenceBenchmark
+java -Xmx2g -Dslf4j.internal.verbosity=ERROR -Dhidden="${HIDDEN:-1024}" -Ddelay.us="${DELAY_US:-100}" -Dbatch.instances="${BATCH_INSTANCES:-1}" -Dbatch.threads="${BATCH_THREADS:-2}" -Dnobatch.instances="${NOBATCH_INSTANCES:-2}" -Dnobatch.threads="${NOBATCH_THREADS:-1}" -Dpreferred="${PREFERRED:-32}" -Drun.ms="${RUN_MS:-5000}" -Dwarm.ms="${WARM_MS:-2000}" -Donly="${ONLY:-}" -cp "$out:$cp" InferenceBenchmark
 echo "uptime: $(uptime)"
