@@ -51,7 +51,7 @@ public class HttpEndpoint implements Endpoint {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     /** Made with the first request: building one sets up TLS, ~0.1 s of a container's start. */
-    private volatile HttpClient client;
+    private HttpClient client;
 
     @Activate
     public HttpEndpoint(Config c) {
@@ -63,19 +63,12 @@ public class HttpEndpoint implements Endpoint {
         this.requestTimeout = requestTimeout;
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL)
-                            .version(HttpClient.Version.HTTP_1_1).build();
-                    client = c;
-                }
-            }
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL)
+                    .version(HttpClient.Version.HTTP_1_1).build();
         }
-        return c;
+        return client;
     }
 
     @Override

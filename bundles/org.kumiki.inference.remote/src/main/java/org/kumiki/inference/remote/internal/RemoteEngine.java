@@ -56,7 +56,7 @@ public class RemoteEngine implements InferenceEngine {
     }
 
     /** Made with the first request: building one sets up TLS, ~0.1 s of a container's start. */
-    private volatile HttpClient client;
+    private HttpClient client;
     private final Config config;
 
     @Activate
@@ -64,18 +64,11 @@ public class RemoteEngine implements InferenceEngine {
         this.config = config;
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.connect_timeout_ms())).version(HttpClient.Version.HTTP_1_1).build();
-                    client = c;
-                }
-            }
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.connect_timeout_ms())).version(HttpClient.Version.HTTP_1_1).build();
         }
-        return c;
+        return client;
     }
 
     @Deactivate
