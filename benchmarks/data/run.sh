@@ -23,7 +23,7 @@ mod=bundles/org.kumiki.data.sftp
 ./mvnw -B -q -o install -DskipTests -f $mod/pom.xml
 ./mvnw -B -q -o -f $mod/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
 CP="$mod/target/test-classes:$mod/target/classes:$(cat $mod/target/bench.cp)"
-kumiki() { java -Xmx1g -cp "$CP" org.kumiki.data.sftp.internal.DataBenchmark "$@"; }
+kumiki() { java -Xmx1g ${KB_OPTS:-} -cp "$CP" org.kumiki.data.sftp.internal.DataBenchmark "$@"; }
 
 rm -rf "$DIR"; mkdir -p "$DIR/src/small" "$DIR/out"
 trap 'rm -rf "$DIR"; [ -n "${REMOTE:-}" ] && rm -rf "$REMOTE"' EXIT
