@@ -2,6 +2,8 @@
 # Data movement benchmark: Kumiki's transfer engine against cp, rsync and scp, in one run.
 #   benchmarks/data/run.sh [big_MiB] [small_files]      (defaults 2048 and 10000; needs root
 #   for drop_caches, and scripts/services/sshd.sh running for the SFTP part)
+# Environment: BENCH_PARTS (big,small,sftp: the parts to run), BENCH_SFTP_STREAMS (4),
+# BENCH_CIPHER (aes128-gcm@openssh.com), BENCH_DIR, KB_OPTS (JVM options for Kumiki's process).
 #
 # Every copy goes to a new folder that is kept until the end, so each tool writes to fresh
 # blocks (see MACHINE.md: rewriting just-freed blocks is ~5x faster on this disk); page caches
