@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,14 +22,14 @@ import org.kumiki.data.api.spi.Endpoint;
 import org.kumiki.data.internal.FileEndpoint;
 import org.kumiki.data.internal.TransferServiceImpl;
 import org.kumiki.platform.internal.JournalFactoryComponent;
+import org.kumiki.platform.shelltest.GogoShell;
 
 /** The commands through a real Gogo shell against the real transfer engine and file endpoint. */
 class GogoDataTest {
 
     @TempDir
     Path tmp;
-    ThreadIOImpl threadIO;
-    CommandSession session;
+    GogoShell shell;
     TransferServiceImpl svc;
     final ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
@@ -45,30 +40,22 @@ class GogoDataTest {
         s.chunkSize = 64 << 10;
         svc = TransferServiceImpl.open(journals, tmp.resolve("state"), s);
         svc.addEndpoint(new FileEndpoint(), Map.of(Endpoint.SCHEME, "file"));
-        threadIO = new ThreadIOImpl();
-        threadIO.start();
-        CommandProcessorImpl processor = new CommandProcessorImpl(threadIO);
         DataCommands commands = new DataCommands(svc, new PrintStream(progress, true, StandardCharsets.UTF_8), 20);
-        for (String f : List.of("endpoints", "ls", "transfer", "tasks", "show", "cancel")) processor.addCommand("data", commands, f);
-        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        session = processor.createSession(InputStream.nullInputStream(), out, out);
+        shell = new GogoShell().add("data", commands, "endpoints", "ls", "transfer", "tasks", "show", "cancel");
     }
 
     @AfterEach
     void stop() {
-        session.close();
-        threadIO.stop();
+        shell.close();
         svc.close();
     }
 
     String run(String line) throws Exception {
-        return String.valueOf(session.execute(line));
+        return shell.run(line);
     }
 
     String fails(String line) {
-        Exception e = assertThrows(Exception.class, () -> session.execute(line));
-        assertFalse(String.valueOf(e.getMessage()).contains("\n"), e.getMessage());
-        return e.getMessage();
+        return shell.failure(line).getMessage();
     }
 
     void file(Path p, int size) throws Exception {

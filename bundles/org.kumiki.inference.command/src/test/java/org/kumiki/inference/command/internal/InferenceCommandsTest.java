@@ -1,27 +1,18 @@
 package org.kumiki.inference.command.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.kumiki.inference.api.InferenceException;
 import org.kumiki.inference.api.InferenceException.Kind;
+import org.kumiki.inference.api.InferenceException;
 import org.kumiki.inference.api.InferenceRequest;
 import org.kumiki.inference.api.InferenceResponse;
 import org.kumiki.inference.api.InferenceService;
@@ -30,14 +21,14 @@ import org.kumiki.inference.api.Tensor;
 import org.kumiki.inference.api.dto.ModelMetadataDTO;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
+import org.kumiki.platform.shelltest.GogoShell;
 
 /** The infer commands through a real Gogo command processor, over a fake service that doubles its input. */
 class InferenceCommandsTest {
 
     final List<String> loaded = new ArrayList<>();
     final List<InferenceRequest> seen = new ArrayList<>();
-    ThreadIOImpl threadIO;
-    CommandSession session;
+    GogoShell shell;
 
     class Fake implements InferenceService, ModelRepository {
         @Override
@@ -125,32 +116,23 @@ class InferenceCommandsTest {
 
     @BeforeEach
     void givenAShell() {
-        threadIO = new ThreadIOImpl();
-        threadIO.start();
-        CommandProcessorImpl processor = new CommandProcessorImpl(threadIO);
         Fake fake = new Fake();
         InferenceCommands commands = new InferenceCommands(fake, fake);
-        for (String f : List.of("models", "load", "unload", "run", "stats")) {
-            processor.addCommand("infer", commands, f);
-        }
-        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        session = processor.createSession(InputStream.nullInputStream(), out, out);
+        shell = new GogoShell().add("infer", commands, "models", "load", "unload", "run", "stats");
     }
 
     @AfterEach
     void stop() {
-        session.close();
-        threadIO.stop();
+        shell.close();
     }
 
     String run(String line) throws Exception {
-        return String.valueOf(session.execute(line));
+        return shell.run(line);
     }
 
     String fails(String line) {
-        Exception e = assertThrows(Exception.class, () -> session.execute(line));
+        Exception e = shell.failure(line);
         assertTrue(e instanceof IllegalArgumentException, e.toString());
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
 

@@ -1,21 +1,11 @@
 package org.kumiki.lab.command.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
-import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +16,7 @@ import org.kumiki.lab.engine.internal.PlansImpl;
 import org.kumiki.lab.engine.internal.RunEngineImpl;
 import org.kumiki.lab.sim.internal.SimLab;
 import org.kumiki.platform.internal.JournalFactoryComponent;
+import org.kumiki.platform.shelltest.GogoShell;
 
 /** The commands through a real Gogo shell, on the real engine, journal and simulated bench. */
 class LabShellTest {
@@ -34,8 +25,7 @@ class LabShellTest {
     Path dir;
     RunEngineImpl engine;
     SimLab.Bench bench;
-    ThreadIOImpl threadIO;
-    CommandSession session;
+    GogoShell shell;
 
     @BeforeEach
     void givenAShellOverTheEngine() throws Exception {
@@ -43,32 +33,22 @@ class LabShellTest {
         engine = new RunEngineImpl(journals, dir, RunEngineImpl.Settings.defaults());
         bench = SimLab.build(new String[] {"m1", "m2"}, 20, 200, -10, 10, "det1", 0, 1, "tc1", 0.05, 0.5, "robot1", 0, "spec1", 0, 3);
         for (Device d : bench.all()) engine.addDevice(d, Map.of(LabConstants.DEVICE_NAME, d.name(), LabConstants.DEVICE_KIND, "sim", LabConstants.DEVICE_VENDOR, "kumiki-sim"));
-        threadIO = new ThreadIOImpl();
-        threadIO.start();
-        CommandProcessorImpl processor = new CommandProcessorImpl(threadIO);
         LabCommands commands = new LabCommands(engine, new PlansImpl());
-        for (String f : List.of("devices", "read", "set", "plan", "pause", "resume", "stop", "abort", "estop", "reset", "state", "runs", "docs")) {
-            processor.addCommand("lab", commands, f);
-        }
-        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        session = processor.createSession(InputStream.nullInputStream(), out, out);
+        shell = new GogoShell().add("lab", commands, "devices", "read", "set", "plan", "pause", "resume", "stop", "abort", "estop", "reset", "state", "runs", "docs");
     }
 
     @AfterEach
     void stop() {
-        session.close();
-        threadIO.stop();
+        shell.close();
         engine.close();
     }
 
     String run(String line) throws Exception {
-        return String.valueOf(session.execute(line));
+        return shell.run(line);
     }
 
     String fails(String line) {
-        Exception e = assertThrows(Exception.class, () -> session.execute(line), line);
-        assertFalse(String.valueOf(e.getMessage()).contains("\n"), e.getMessage());
-        return String.valueOf(e.getMessage());
+        return String.valueOf(shell.failure(line).getMessage());
     }
 
     @Test

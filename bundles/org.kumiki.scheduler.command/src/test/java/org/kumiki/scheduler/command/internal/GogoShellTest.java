@@ -1,23 +1,16 @@
 package org.kumiki.scheduler.command.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.kumiki.platform.shelltest.GogoShell;
 import org.kumiki.scheduler.api.TaskRejectedException;
 import org.kumiki.scheduler.api.TaskState;
 
@@ -26,35 +19,27 @@ class GogoShellTest {
 
     final SchedulerCommandsTest.TestClock clock = new SchedulerCommandsTest.TestClock();
     final FakeScheduler scheduler = new FakeScheduler(clock::millis);
-    ThreadIOImpl threadIO;
-    CommandSession session;
+    GogoShell shell;
 
     @BeforeEach
     void givenAShell() {
-        threadIO = new ThreadIOImpl();
-        threadIO.start();
-        CommandProcessorImpl processor = new CommandProcessorImpl(threadIO);
         SchedulerCommands commands = new SchedulerCommands(scheduler, clock);
-        for (String f : List.of("submit", "list", "show", "cancel", "backends")) processor.addCommand("sched", commands, f);
-        processor.addCommand("sched", new WaitCommand(commands), "wait");
-        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        session = processor.createSession(InputStream.nullInputStream(), out, out);
+        shell = new GogoShell().add("sched", commands, "submit", "list", "show", "cancel", "backends");
+        shell.add("sched", new WaitCommand(commands), "wait");
     }
 
     @AfterEach
     void stop() {
-        session.close();
-        threadIO.stop();
+        shell.close();
     }
 
     String run(String line) throws Exception {
-        return String.valueOf(session.execute(line));
+        return shell.run(line);
     }
 
     String fails(String line) {
-        Exception e = assertThrows(Exception.class, () -> session.execute(line));
+        Exception e = shell.failure(line);
         assertTrue(e instanceof IllegalArgumentException || e instanceof IllegalStateException, e.toString());
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
 
@@ -113,8 +98,8 @@ class GogoShellTest {
         assertTrue(run("sched:wait -t 5 task-1").contains("COMPLETED"));
         assertTrue(run("sched:wait task-1").contains("COMPLETED"));
         assertTrue(fails("sched:wait").contains("at least one task id"));
-        assertThrows(TaskRejectedException.class, () -> session.execute("sched:wait 12"));
-        assertThrows(TaskRejectedException.class, () -> session.execute("sched:wait 12 13"));
+        assertThrows(TaskRejectedException.class, () -> shell.session().execute("sched:wait 12"));
+        assertThrows(TaskRejectedException.class, () -> shell.session().execute("sched:wait 12 13"));
         assertTrue(fails("sched:wait -t soon task-1").contains("--timeout 'soon'"));
     }
 
