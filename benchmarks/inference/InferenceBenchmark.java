@@ -195,6 +195,54 @@ public class InferenceBenchmark {
         return -1;
     }
 
+    /**
+     * 32 requests kept in flight by asynchronous callers, as Triton's perf_analyzer measures
+     * "concurrency 32": each completion submits the next request on the completing thread, so
+     * no caller thread is woken per request. No batching and batching alternate in 5 blocks.
+     */
+    static double[] asyncRows(ModelManager mm, long[] shape, float[] x) throws Exception {
+        double no = 0, b = 0;
+        asyncThroughput(mm, "mlp_nobatch", shape, x, WARM_MS / 2);
+        asyncThroughput(mm, "mlp_batch", shape, x, WARM_MS / 2);
+        for (int i = 0; i < 5; i++) {
+            no += asyncThroughput(mm, "mlp_nobatch", shape, x, RUN_MS / 5) / 5;
+            b += asyncThroughput(mm, "mlp_batch", shape, x, RUN_MS / 5) / 5;
+        }
+        System.out.printf(Locale.ROOT, "%-58s %10.0f/s%n", "32 requests in flight (async callers), no dynamic batching", no);
+        System.out.printf(Locale.ROOT, "%-58s %10.0f/s%n", "32 requests in flight (async callers), dynamic batching", b);
+        System.out.printf(Locale.ROOT, "dynamic batching, 32 requests in flight from asynchronous callers: throughput x%.2f%n", b / no);
+        return new double[] {no, b};
+    }
+
+    /** Keeps 32 inferAsync requests in flight; completions per second over {@code ms} after the first 50 ms. */
+    static double asyncThroughput(ModelManager mm, String model, long[] shape, float[] x, long ms) throws Exception {
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch drained = new CountDownLatch(32);
+        Runnable[] issue = new Runnable[1];
+        issue[0] = () -> mm.inferAsync(InferenceRequest.of(model, Tensor.ofFloats("x", shape, x))).whenComplete((r, e) -> {
+            if (e != null) {
+                e.printStackTrace();
+            }
+            done.incrementAndGet();
+            if (stop.get()) {
+                drained.countDown();
+            } else {
+                issue[0].run();
+            }
+        });
+        for (int i = 0; i < 32; i++) {
+            issue[0].run();
+        }
+        Thread.sleep(50);
+        long n0 = done.get(), t0 = System.nanoTime();
+        Thread.sleep(ms);
+        long n1 = done.get(), t1 = System.nanoTime();
+        stop.set(true);
+        drained.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        return (n1 - n0) * 1e9 / (t1 - t0);
+    }
+
     static void row(String what, double[] r) {
         System.out.printf(Locale.ROOT, "%-58s %10.0f/s   p50 %8.1f us   p99 %8.1f us%n", what, r[0], r[1], r[2]);
     }
@@ -244,6 +292,9 @@ public class InferenceBenchmark {
             row("Kumiki, 32 callers, dynamic batching max 32, pref. " + PREFERRED + " / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", ab32[1]);
             System.out.printf(Locale.ROOT, "dynamic batching at 32 callers: throughput x%.2f, p50 %.2fx, p99 %.2fx of no batching%n",
                     ab32[1][0] / ab32[0][0], ab32[1][1] / ab32[0][1], ab32[1][2] / ab32[0][2]);
+            // the same 32 requests in flight from asynchronous callers: each completion submits the
+            // next request on the completing thread, so no caller thread is woken per request
+            double[] async = asyncRows(mm, shape, x);
             // the machine's ceiling: raw ONNX Runtime, one session with both cores, one caller at batch 32
             OrtSession.SessionOptions so2 = new OrtSession.SessionOptions();
             so2.setIntraOpNumThreads(2);
@@ -315,6 +366,7 @@ public class InferenceBenchmark {
         double[] noB = ab32[0], withB = ab32[1];
         row("Kumiki, 32 callers, no dynamic batching (" + NOBATCH_INSTANCES + " inst. x " + NOBATCH_THREADS + " thr.)", noB);
         row("Kumiki, 32 callers, dynamic batching max 32, pref. " + PREFERRED + " / " + DELAY_US + " us (" + BATCH_INSTANCES + " inst. x " + BATCH_THREADS + " thr.)", withB);
+        double[] async = asyncRows(mm, shape, x);
 
         // 3. OIP v2 over loopback HTTP
         OipServlet servlet = new OipServlet(mm, mm, config(OipServlet.Config.class));
@@ -412,8 +464,8 @@ public class InferenceBenchmark {
                 kumR[1] / rawR[1], (kumR[1] / rawR[1] - 1) * 100, rawR[0] / kumR[0], (rawR[0] / kumR[0] - 1) * 100);
         System.out.printf(Locale.ROOT, "  the same with Kumiki measured first: p50 %+.1f%%, mean %+.1f%%; A/A control (raw vs raw, two sessions): p50 %+.1f%%, mean %+.1f%%%n",
                 (ba[0][1] / ba[1][1] - 1) * 100, (ba[1][0] / ba[0][0] - 1) * 100, (aa[1][1] / aa[0][1] - 1) * 100, (aa[0][0] / aa[1][0] - 1) * 100);
-        System.out.printf(Locale.ROOT, "dynamic batching at 32 callers: throughput x%.2f (target >= 3), p50 %.2fx, p99 %.2fx of no batching%n",
-                withB[0] / noB[0], withB[1] / noB[1], withB[2] / noB[2]);
+        System.out.printf(Locale.ROOT, "dynamic batching at 32 callers: throughput x%.2f with 32 caller threads (target >= 3), p50 %.2fx, p99 %.2fx of no batching; "
+                + "x%.2f with 32 requests in flight from asynchronous callers%n", withB[0] / noB[0], withB[1] / noB[1], withB[2] / noB[2], async[1] / async[0]);
         System.out.printf(Locale.ROOT, "tiny model: Kumiki / raw at p50 = %.3f (%+.1f us per call)%n", kumT[1] / rawT[1], kumT[1] - rawT[1]);
         System.out.printf(Locale.ROOT, "REST over loopback adds %.1f us at p50 with a blocking keep-alive client (target < 1000 us), %.1f us at p99; %.1f us at p50 with the JDK HttpClient%n",
                 restSock[1] - kum2[1], restSock[2] - kum2[2], rest[1] - kum2[1]);
