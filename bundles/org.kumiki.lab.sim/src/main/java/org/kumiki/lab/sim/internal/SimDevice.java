@@ -1,11 +1,16 @@
 package org.kumiki.lab.sim.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.kumiki.lab.api.Device;
 import org.kumiki.lab.api.DeviceDisconnectedException;
+import org.kumiki.lab.api.dto.DataKeyDTO;
+import org.kumiki.lab.api.dto.LimitsDTO;
+import org.kumiki.lab.api.dto.ReadingDTO;
 
 /** Shared bits of simulated devices: time, a timer for completions, and a connection switch. */
 abstract class SimDevice implements Device {
@@ -43,6 +48,28 @@ abstract class SimDevice implements Device {
 
     void checkConnected() throws DeviceDisconnectedException {
         if (!connected) throw new DeviceDisconnectedException(name + " is disconnected");
+    }
+
+    /** What a settable device reads: its value under its name and its setpoint, both stamped now. */
+    Map<String, ReadingDTO> valueAndSetpoint(double value, double setpoint) {
+        double t = now();
+        Map<String, ReadingDTO> r = new LinkedHashMap<>();
+        r.put(name, ReadingDTO.of(value, t));
+        r.put(name + "_setpoint", ReadingDTO.of(setpoint, t));
+        return r;
+    }
+
+    /** The data keys of {@link #valueAndSetpoint}: both in {@code units} within {@code limits}. */
+    Map<String, DataKeyDTO> describeValueAndSetpoint(String units, LimitsDTO limits, int precision) {
+        Map<String, DataKeyDTO> d = new LinkedHashMap<>();
+        DataKeyDTO k = DataKeyDTO.number("SIM:" + name, units, name);
+        k.limits = limits;
+        k.precision = precision;
+        d.put(name, k);
+        DataKeyDTO sp = DataKeyDTO.number("SIM:" + name + ".setpoint", units, name);
+        sp.limits = limits;
+        d.put(name + "_setpoint", sp);
+        return d;
     }
 
     static double now() {

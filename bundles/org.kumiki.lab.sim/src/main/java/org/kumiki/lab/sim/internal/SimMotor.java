@@ -1,6 +1,5 @@
 package org.kumiki.lab.sim.internal;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -146,29 +145,13 @@ public final class SimMotor extends SimDevice implements Movable, Stoppable {
     @Override
     public Map<String, ReadingDTO> read() throws DeviceException {
         checkConnected();
-        double t = now();
-        Map<String, ReadingDTO> r = new LinkedHashMap<>();
-        double sp;
-        double pos;
         synchronized (this) {
-            pos = position();
-            sp = target;
+            return valueAndSetpoint(position(), target);
         }
-        r.put(name, ReadingDTO.of(pos, t));
-        r.put(name + "_setpoint", ReadingDTO.of(sp, t));
-        return r;
     }
 
     @Override
     public Map<String, DataKeyDTO> describe() {
-        Map<String, DataKeyDTO> d = new LinkedHashMap<>();
-        DataKeyDTO k = DataKeyDTO.number("SIM:" + name, units, name);
-        k.limits = limits;
-        k.precision = 4;
-        d.put(name, k);
-        DataKeyDTO s = DataKeyDTO.number("SIM:" + name + ".setpoint", units, name);
-        s.limits = limits;
-        d.put(name + "_setpoint", s);
-        return d;
+        return describeValueAndSetpoint(units, limits, 4);
     }
 }

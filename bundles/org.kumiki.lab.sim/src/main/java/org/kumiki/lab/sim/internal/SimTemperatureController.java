@@ -1,6 +1,5 @@
 package org.kumiki.lab.sim.internal;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -90,25 +89,13 @@ public final class SimTemperatureController extends SimDevice implements Movable
     @Override
     public Map<String, ReadingDTO> read() throws DeviceException {
         checkConnected();
-        double t = now();
-        Map<String, ReadingDTO> r = new LinkedHashMap<>();
         synchronized (this) {
-            r.put(name, ReadingDTO.of(temperature(), t));
-            r.put(name + "_setpoint", ReadingDTO.of(setpoint, t));
+            return valueAndSetpoint(temperature(), setpoint);
         }
-        return r;
     }
 
     @Override
     public Map<String, DataKeyDTO> describe() {
-        Map<String, DataKeyDTO> d = new LinkedHashMap<>();
-        DataKeyDTO k = DataKeyDTO.number("SIM:" + name, "K", name);
-        k.limits = limits;
-        k.precision = 3;
-        d.put(name, k);
-        DataKeyDTO s = DataKeyDTO.number("SIM:" + name + ".setpoint", "K", name);
-        s.limits = limits;
-        d.put(name + "_setpoint", s);
-        return d;
+        return describeValueAndSetpoint("K", limits, 3);
     }
 }
