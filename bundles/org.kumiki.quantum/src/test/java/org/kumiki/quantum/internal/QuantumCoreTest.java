@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,13 +23,7 @@ import org.kumiki.quantum.api.spi.QuantumBackend;
 import org.kumiki.quantum.statevector.internal.StatevectorBackend;
 
 class QuantumCoreTest {
-    final StatevectorBackend sv = new StatevectorBackend(new StatevectorBackend.Config() {
-        @Override public Class<? extends Annotation> annotationType() { return StatevectorBackend.Config.class; }
-        @Override public int threads() { return 1; }
-        @Override public int maxQubits() { return 20; }
-        @Override public boolean fusion() { return true; }
-        @Override public int maxShots() { return 1_000_000; }
-    });
+    final StatevectorBackend sv = new StatevectorBackend(1, 20, true, 1_000_000);
 
     /** The simulator posing as hardware: sampling only. */
     final QuantumBackend samplingOnly = new QuantumBackend() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,13 +25,7 @@ class AlgorithmsTest {
 
     @BeforeAll
     static void setUp() {
-        sv = new StatevectorBackend(new StatevectorBackend.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return StatevectorBackend.Config.class; }
-            @Override public int threads() { return 1; }
-            @Override public int maxQubits() { return 20; }
-            @Override public boolean fusion() { return true; }
-            @Override public int maxShots() { return 1_000_000; }
-        });
+        sv = new StatevectorBackend(1, 20, true, 1_000_000);
         QuantumCore core = new QuantumCore();
         core.add(sv, 100);
         vqe = new VqeService(new EstimatorService(core));

@@ -62,10 +62,15 @@ public class StatevectorBackend implements QuantumBackend {
 
     @Activate
     public StatevectorBackend(Config config) {
-        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        this.sim = new Simulator(threads, config.maxQubits());
-        this.runner = new CircuitRunner(sim, config.fusion());
-        this.maxShots = Math.max(1, config.maxShots());
+        this(config.threads(), config.maxQubits(), config.fusion(), config.maxShots());
+    }
+
+    /** For use outside a framework (tests, benchmarks); threads 0 means one per core. */
+    public StatevectorBackend(int threads, int maxQubits, boolean fusion, int maxShots) {
+        if (threads <= 0) threads = Runtime.getRuntime().availableProcessors();
+        this.sim = new Simulator(threads, maxQubits);
+        this.runner = new CircuitRunner(sim, fusion);
+        this.maxShots = Math.max(1, maxShots);
         this.jobs = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kumiki-statevector-jobs");
             t.setDaemon(true);
