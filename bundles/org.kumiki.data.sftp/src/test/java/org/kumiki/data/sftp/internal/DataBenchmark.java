@@ -42,6 +42,17 @@ public final class DataBenchmark {
         return v;
     }
 
+    /** One untimed transfer with 8 MiB chunks, verified unless the algorithm is none; streams 0: the default. */
+    static void warmUp(TransferServiceImpl svc, String src, String dst, boolean recursive, String alg, int streams) throws Exception {
+        TransferRequest w = new TransferRequest();
+        w.items.add(TransferItem.of(src, dst, recursive));
+        w.checksum = alg;
+        w.verify = !alg.equals("none");
+        w.chunkSize = 8 << 20;
+        w.parallelStreams = streams;
+        svc.await(svc.submit(w).id).toCompletableFuture().get(10, TimeUnit.MINUTES);
+    }
+
     public static void main(String[] a) throws Exception {
         if (a[0].equals("hash")) {
             int mb = Integer.parseInt(a[1]);
@@ -76,8 +87,9 @@ public final class DataBenchmark {
             sftp = new SftpEndpoint(List.of(Path.of(a[8])), null, Path.of(a[9]), true, a[10], Duration.ofSeconds(30), 16);
             svc.addEndpoint(sftp, Map.of(Endpoint.SCHEME, "sftp"));
         }
-        // a long-running service is warm: one small transfer first (JIT, Jackson, thread pools)
-        // in memory (tmpfs) so that the warm-up frees no disk blocks for the timed copy to reuse
+        // a long-running service is warm: transfers on tmpfs first (the warm-up then frees no disk
+        // blocks for the timed copy to reuse), in rounds until the JIT has settled (6 rounds, then
+        // until a round compiles for less than 20 ms; at most bench.warmups rounds)
         Path shm = Path.of("/dev/shm");
         Path warm = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "kumiki-bench-warmup") : Files.createTempDirectory("kumiki-bench-warmup");
         byte[] junk = new byte[1 << 20];
@@ -86,34 +98,22 @@ public final class DataBenchmark {
         Files.write(warm.resolve("src/big"), new byte[80 << 20]);
         Path many = Files.createDirectories(warm.resolve("src/small"));
         for (int i = 0; i < 3000; i++) Files.write(many.resolve("s" + i), java.util.Arrays.copyOf(junk, 4096));
-        // warm up until the JIT has settled (6 rounds, then until a round compiles for less than
-        // 20 ms), as in a container that has been serving transfers; at most bench.warmups rounds
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         int rounds = 0;
-        for (long before = -1000; rounds < Integer.getInteger("bench.warmups", 12) && (rounds < 6 || jit.getTotalCompilationTime() - before >= 20); rounds++) {
-        before = jit.getTotalCompilationTime();
-        int round = rounds;
-        for (String alg : new String[] {"sha256", "crc32c", "none"}) {
-            TransferRequest w = new TransferRequest();
-            w.items.add(TransferItem.of(warm.resolve("src").toString(), warm.resolve("dst-" + alg + round).toString(), true));
-            w.checksum = alg;
-            w.verify = !alg.equals("none");
-            w.chunkSize = 8 << 20;
-            svc.await(svc.submit(w).id).toCompletableFuture().get(10, TimeUnit.MINUTES);
-        }
-        }
+        long compiledBefore;
+        do {
+            compiledBefore = jit.getTotalCompilationTime();
+            for (String alg : new String[] {"sha256", "crc32c", "none"}) {
+                warmUp(svc, warm.resolve("src").toString(), warm.resolve("dst-" + alg + rounds).toString(), true, alg, 0);
+            }
+            rounds++;
+        } while (rounds < Integer.getInteger("bench.warmups", 12) && (rounds < 6 || jit.getTotalCompilationTime() - compiledBefore >= 20));
         System.out.println("warm-up rounds " + rounds + ", JIT compilation " + jit.getTotalCompilationTime() + " ms");
         if (sftp != null && a[3].startsWith("sftp:")) {
             // the SFTP path (MINA, the cipher) warms up too: uploads of the 80 MiB file next to the target
             String target = a[3].substring(0, a[3].lastIndexOf('/') + 1) + ".kumiki-bench-warmup";
             for (int i = 0; i < 4; i++) {
-                TransferRequest w = new TransferRequest();
-                w.items.add(TransferItem.of(warm.resolve("src/big").toString(), target, false));
-                w.checksum = "none";
-                w.verify = false;
-                w.chunkSize = 8 << 20;
-                if (a.length > 7) w.parallelStreams = Integer.parseInt(a[7]);
-                svc.await(svc.submit(w).id).toCompletableFuture().get(10, TimeUnit.MINUTES);
+                warmUp(svc, warm.resolve("src/big").toString(), target, false, "none", a.length > 7 ? Integer.parseInt(a[7]) : 0);
             }
             sftp.delete(URI.create(target));
             System.out.println("SFTP warm-up: 4 uploads of 80 MiB, JIT compilation " + jit.getTotalCompilationTime() + " ms");
