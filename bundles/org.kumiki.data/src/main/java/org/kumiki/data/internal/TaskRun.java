@@ -456,7 +456,7 @@ final class TaskRun implements Runnable {
             out.truncate(0);
             Hasher h = Hasher.of(algo);
             // exactly the listed size: a source that grew or shrank since shows in checkUnchanged
-            long n = pump(in, 0, s.size, out, h, false);
+            long n = pump(in, 0, s.size, out, h);
             out.flush();
             if (n != s.size) throw new SourceChangedException(Uris.redact(f.src()) + " changed during the transfer: " + n + " bytes read, " + s.size + " expected");
             srcDigest = h.hex();
@@ -687,7 +687,7 @@ final class TaskRun implements Runnable {
             }
         }
         Hasher h = Hasher.of(algo);
-        long n = pump(in, off, len, out, h, false);
+        long n = pump(in, off, len, out, h);
         if (n != len) throw new SourceChangedException(Uris.redact(f.src()) + " is shorter than when the transfer started");
         out.flush();
         String d = h.hex();
@@ -724,12 +724,12 @@ final class TaskRun implements Runnable {
     }
 
     /** Streams a range from {@code in} to {@code out} (same offsets), hashing on the way; returns bytes moved. */
-    private long pump(ReadHandle in, long off, long len, WriteHandle out, Hasher h, boolean toEnd) throws IOException {
+    private long pump(ReadHandle in, long off, long len, WriteHandle out, Hasher h) throws IOException {
         ByteBuffer b = buffers.get();
         // under a bandwidth limit, smaller slices keep the pace smooth
         int slice = limiter == null ? BUFFER : (int) Math.max(16 << 10, Math.min(BUFFER, req.bandwidthLimit / 8));
         long pos = off;
-        try (ReadableByteChannel ch = in.range(off, toEnd ? Long.MAX_VALUE - off : len)) {
+        try (ReadableByteChannel ch = in.range(off, len)) {
             while (true) {
                 checkGoing();
                 b.clear();
@@ -743,7 +743,6 @@ final class TaskRun implements Runnable {
                 pos += r;
                 task.bytesTransferred.addAndGet(r);
                 if (limiter != null) limiter.acquire(r);
-                if (toEnd && pos - off > len) break;
             }
         }
         return pos - off;
