@@ -319,7 +319,10 @@ class OipHttpIT {
             assertEquals(200, Http.get(base + "/v2/models/limit_mlp", "Authorization", "Bearer s3cret").statusCode());
             byte[] huge = new byte[1 << 20];
             java.util.Arrays.fill(huge, (byte) ' ');
-            assertError(Http.post(base + "/v2/models/limit_mlp/infer", huge, "Authorization", "Bearer s3cret"), 413, "exceeds the limit of 4096 bytes");
+            HttpResponse<byte[]> tooLarge = Http.post(base + "/v2/models/limit_mlp/infer", huge, "Authorization", "Bearer s3cret");
+            assertError(tooLarge, 413, "exceeds the limit of 4096 bytes");
+            // the unread body ends the connection; the client must not reuse it
+            assertEquals("close", tooLarge.headers().firstValue("Connection").orElse("").toLowerCase(java.util.Locale.ROOT));
             assertEquals(200, Http.post(base + "/v2/models/limit_mlp/infer",
                     "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}", "Authorization", "Bearer s3cret").statusCode());
         } finally {

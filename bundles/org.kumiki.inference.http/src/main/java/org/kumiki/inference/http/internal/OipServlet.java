@@ -461,6 +461,11 @@ public class OipServlet extends HttpServlet {
         if (status == 401) {
             resp.setHeader("WWW-Authenticate", "Bearer");
         }
+        if (status == 413) {
+            // the rest of the body stays unread, so this connection ends with the answer: a
+            // keep-alive client that reused it would find it closed under its next request
+            resp.setHeader("Connection", "close");
+        }
         send(resp, status, "application/json", OipCodec.error(message == null ? "error" : message));
     }
 }
