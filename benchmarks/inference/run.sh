@@ -3,7 +3,9 @@
 # batching vs none at 32 callers, OIP v2 REST over loopback vs in-process. One run, ratios printed.
 # Needs the inference modules installed (./mvnw -B -q -o install -f bundles/org.kumiki.inference.<m>/pom.xml).
 # Environment: RUN_MS / WARM_MS (per row, default 5000 / 2000); HIDDEN (1024), DELAY_US (100),
-# BATCH_INSTANCES (1), BATCH_THREADS (2), NOBATCH_INSTANCES (2), NOBATCH_THREADS (1), PREFERRED (32: preferred batch sizes, comma-separated); ONLY=batch runs only the 32-caller batching rows.
+# BATCH_INSTANCES (1), BATCH_THREADS (2), NOBATCH_INSTANCES (2), NOBATCH_THREADS (1), PREFERRED (32: preferred batch sizes, comma-separated), ASYNC_THREADS (2: the manager's pool for
+# asynchronous requests without batching); ONLY=batch runs only the 32-caller batching rows; BATCH_SWEEP ("256 64": hidden
+# widths whose batching rows follow the full run); JAVA_OPTS (extra JVM options, e.g. a flight recording).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 M2="${MAVEN_REPO:-$HOME/.m2/repository}"
@@ -24,6 +26,17 @@ cp="${cp#:}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 javac -nowarn -d "$out" -cp "$cp" benchmarks/inference/InferenceBenchmark.java
+bench() { # $1: hidden width, $2: ONLY
+  java ${JAVA_OPTS:-} -Xmx2g -Dslf4j.internal.verbosity=ERROR -Dhidden="$1" -Ddelay.us="${DELAY_US:-100}" -Dbatch.instances="${BATCH_INSTANCES:-1}" -Dbatch.threads="${BATCH_THREADS:-2}" -Dnobatch.instances="${NOBATCH_INSTANCES:-2}" -Dnobatch.threads="${NOBATCH_THREADS:-1}" -Dpreferred="${PREFERRED:-32}" -Dasync.threads="${ASYNC_THREADS:-2}" -Drun.ms="${RUN_MS:-5000}" -Dwarm.ms="${WARM_MS:-2000}" -Donly="$2" -cp "$out:$cp" InferenceBenchmark
+}
 echo "uptime: $(uptime)"
-java -Xmx2g -Dslf4j.internal.verbosity=ERROR -Dhidden="${HIDDEN:-1024}" -Ddelay.us="${DELAY_US:-100}" -Dbatch.instances="${BATCH_INSTANCES:-1}" -Dbatch.threads="${BATCH_THREADS:-2}" -Dnobatch.instances="${NOBATCH_INSTANCES:-2}" -Dnobatch.threads="${NOBATCH_THREADS:-1}" -Dpreferred="${PREFERRED:-32}" -Drun.ms="${RUN_MS:-5000}" -Dwarm.ms="${WARM_MS:-2000}" -Donly="${ONLY:-}" -cp "$out:$cp" InferenceBenchmark
+bench "${HIDDEN:-1024}" "${ONLY:-}"
+if [ -z "${ONLY:-}" ]; then
+  # dynamic batching on small MLPs (the issue's target: 3x at 32 callers on a small MLP)
+  for h in ${BATCH_SWEEP:-256 64}; do
+    echo
+    echo "== batching rows, MLP 64-$h-$h-16"
+    bench "$h" batch
+  done
+fi
 echo "uptime: $(uptime)"

@@ -46,7 +46,8 @@ public final class Tensor {
                 throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape) + " of " + type + " needs "
                         + expected + " bytes, got " + (data == null ? 0 : data.remaining()));
             }
-            this.data = data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer d = data.position() == 0 ? data : data.slice();
+            this.data = d.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
             this.strings = null;
         }
     }
@@ -147,6 +148,16 @@ public final class Tensor {
 
     public long[] shape() {
         return shape.clone();
+    }
+
+    /** The number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Dimension {@code i} of the shape, without copying the shape. */
+    public long dim(int i) {
+        return shape[i];
     }
 
     /** The number of elements (product of the shape). */

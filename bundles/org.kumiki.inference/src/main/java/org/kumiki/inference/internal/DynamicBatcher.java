@@ -29,7 +29,8 @@ final class DynamicBatcher {
     private final ServedModel served;
     private final int maxBatch;
     private final long maxDelayNanos;
-    private final List<Integer> preferred;
+    /** preferred[n]: n rows is a preferred batch size. */
+    private final boolean[] preferred;
     private final int largestPreferred;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
@@ -45,8 +46,14 @@ final class DynamicBatcher {
         this.served = served;
         this.maxBatch = served.config.maxBatchSize;
         this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(served.config.maxQueueDelayMicros);
-        this.preferred = served.config.preferredBatchSizes == null ? List.of() : served.config.preferredBatchSizes;
-        this.largestPreferred = preferred.stream().mapToInt(Integer::intValue).max().orElse(maxBatch);
+        List<Integer> sizes = served.config.preferredBatchSizes == null ? List.of() : served.config.preferredBatchSizes;
+        this.preferred = new boolean[maxBatch + 1];
+        for (int n : sizes) {
+            if (n >= 1 && n <= maxBatch) {
+                preferred[n] = true;
+            }
+        }
+        this.largestPreferred = sizes.stream().mapToInt(Integer::intValue).max().orElse(maxBatch);
         int n = Math.max(1, served.config.instanceCount);
         for (int i = 0; i < n; i++) {
             Thread t = new Thread(this::work, "kumiki-batcher-" + served.name + "-" + served.version + "-" + i);
@@ -67,6 +74,20 @@ final class DynamicBatcher {
         }
     }
 
+    private void succeed(Pending p, InferenceResponse r) {
+        served.answered(false);
+        p.future.complete(r);
+    }
+
+    private void fail(Pending p, Throwable e) {
+        served.answered(true);
+        p.future.completeExceptionally(e);
+    }
+
+    private boolean isPreferred(int rows) {
+        return rows < preferred.length && preferred[rows];
+    }
+
     CompletableFuture<InferenceResponse> enqueue(ServedModel.Prepared p, long arrival) {
         Pending pending = new Pending(p, arrival);
         lock.lock();
@@ -80,7 +101,7 @@ final class DynamicBatcher {
             // request, a gathering one once its batch can be dispatched (not for every arrival:
             // 32 callers would wake it 32 times per batch)
             int total = gatheringRows + queuedRows;
-            if (gatherers == 0 || total >= Math.min(maxBatch, largestPreferred) || preferred.contains(total)) {
+            if (gatherers == 0 || total >= Math.min(maxBatch, largestPreferred) || isPreferred(total)) {
                 arrived.signal();
             }
         } finally {
@@ -121,11 +142,11 @@ final class DynamicBatcher {
             int rows = first.request.rows;
             long deadline = first.arrival + maxDelayNanos;
             while (rows < maxBatch && !stopped) {
-                rows = take(batch, rows, first.request.signature());
+                rows = take(batch, rows, first.request);
                 if (rows >= maxBatch || rows >= largestPreferred) {
                     break;
                 }
-                if (preferred.contains(rows) && queue.isEmpty()) {
+                if (isPreferred(rows) && queue.isEmpty()) {
                     break;
                 }
                 long wait = deadline - System.nanoTime();
@@ -150,11 +171,11 @@ final class DynamicBatcher {
     }
 
     /** Moves compatible queued requests that still fit into the batch; returns the new row count. */
-    private int take(List<Pending> batch, int rows, String signature) {
+    private int take(List<Pending> batch, int rows, ServedModel.Prepared first) {
         Iterator<Pending> it = queue.iterator();
         while (it.hasNext() && rows < maxBatch) {
             Pending p = it.next();
-            if (p.request.signature().equals(signature) && rows + p.request.rows <= maxBatch) {
+            if (rows + p.request.rows <= maxBatch && first.compatible(p.request)) {
                 it.remove();
                 queuedRows -= p.request.rows;
                 batch.add(p);
@@ -193,10 +214,9 @@ final class DynamicBatcher {
             long t1 = System.nanoTime();
             served.stats.computeNanos.add(t1 - t0);
             for (Tensor t : result.values()) {
-                long[] s = t.shape();
-                if (s.length == 0 || s[0] != rows) {
+                if (t.rank() == 0 || t.dim(0) != rows) {
                     throw new InferenceException(Kind.INTERNAL, "model '" + served.name + "' returned output '" + t.name()
-                            + "' with first dimension " + (s.length == 0 ? "none" : s[0]) + " for a batch of " + rows + " rows");
+                            + "' with first dimension " + (t.rank() == 0 ? "none" : t.dim(0)) + " for a batch of " + rows + " rows");
                 }
             }
             int offset = 0;
@@ -210,14 +230,14 @@ final class DynamicBatcher {
                     InferenceResponse r = served.respond(p.request, mine);
                     served.stats.success.increment();
                     served.stats.requestNanos.add(System.nanoTime() - p.arrival);
-                    p.future.complete(r);
+                    succeed(p, r);
                 } catch (RuntimeException e) {
-                    p.future.completeExceptionally(e);
+                    fail(p, e);
                 }
             }
         } catch (RuntimeException e) {
             for (Pending p : batch) {
-                p.future.completeExceptionally(e);
+                fail(p, e);
             }
         }
     }
@@ -245,7 +265,7 @@ final class DynamicBatcher {
         try {
             Pending p;
             while ((p = queue.pollFirst()) != null) {
-                p.future.completeExceptionally(new InferenceException(Kind.UNAVAILABLE, "model '" + served.name + "' was unloaded"));
+                fail(p, new InferenceException(Kind.UNAVAILABLE, "model '" + served.name + "' was unloaded"));
             }
         } finally {
             lock.unlock();

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-import org.kumiki.inference.api.DataType;
 import org.kumiki.inference.api.InferenceException;
 import org.kumiki.inference.api.InferenceException.Kind;
 import org.kumiki.inference.api.InferenceRequest;
@@ -36,6 +35,8 @@ public final class ServedModel {
     final Stats stats = new Stats();
     private final Map<String, TensorMetadataDTO> inputs = new LinkedHashMap<>();
     private final Map<String, TensorMetadataDTO> outputs = new LinkedHashMap<>();
+    /** The outputs of a request that names none: all of them, one shared set. */
+    private final Set<String> allOutputs;
     private final DynamicBatcher batcher;
     private final Object lock = new Object();
     private int running;
@@ -53,6 +54,7 @@ public final class ServedModel {
         for (TensorMetadataDTO t : model.outputs()) {
             outputs.put(t.name, batched(t));
         }
+        this.allOutputs = Set.copyOf(outputs.keySet());
         this.batcher = config.dynamicBatching && config.maxBatchSize > 0 ? new DynamicBatcher(this) : null;
     }
 
@@ -89,7 +91,7 @@ public final class ServedModel {
 
     /** Checks a request against the model and returns the validated inputs and the outputs wanted. */
     Prepared prepare(InferenceRequest request) {
-        Map<String, Tensor> in = new HashMap<>();
+        Map<String, Tensor> in = new HashMap<>(Math.max(4, inputs.size() * 2));
         long rows = -1;
         for (Tensor t : request.inputs) {
             TensorMetadataDTO meta = inputs.get(t.name());
@@ -125,7 +127,7 @@ public final class ServedModel {
         }
         Set<String> out;
         if (request.outputs.isEmpty()) {
-            out = outputs.keySet();
+            out = allOutputs;
         } else {
             out = new LinkedHashSet<>();
             for (String o : request.outputs) {
@@ -135,7 +137,7 @@ public final class ServedModel {
                 out.add(o);
             }
         }
-        return new Prepared(request, in, Set.copyOf(out), (int) Math.max(rows, 1));
+        return new Prepared(request, in, out == allOutputs ? out : Set.copyOf(out), (int) Math.max(rows, 1));
     }
 
     private static boolean matches(long[] expected, long[] actual) {
@@ -198,24 +200,33 @@ public final class ServedModel {
         long start = System.nanoTime();
         Prepared p = prepareCounted(request);
         enter();
-        CompletableFuture<InferenceResponse> f;
         try {
             if (batcher != null) {
-                f = batcher.enqueue(p, start);
-            } else {
-                f = CompletableFuture.supplyAsync(() -> runDirect(p, start), async);
+                return batcher.enqueue(p, start); // the batcher calls answered() for it
             }
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return runDirect(p, start);
+                } catch (RuntimeException e) {
+                    stats.failure.increment();
+                    throw e;
+                } finally {
+                    exit();
+                }
+            }, async);
         } catch (RuntimeException e) {
             stats.failure.increment();
             exit();
             throw e;
         }
-        return f.whenComplete((r, e) -> {
-            if (e != null) {
-                stats.failure.increment();
-            }
-            exit();
-        });
+    }
+
+    /** Called by the batcher once per request it answers, before the caller sees the answer. */
+    void answered(boolean failed) {
+        if (failed) {
+            stats.failure.increment();
+        }
+        exit();
     }
 
     private InferenceResponse runDirect(Prepared p, long start) {
@@ -300,7 +311,6 @@ public final class ServedModel {
         final Map<String, Tensor> inputs;
         final Set<String> outputs;
         final int rows;
-        private String signature;
 
         Prepared(InferenceRequest request, Map<String, Tensor> inputs, Set<String> outputs, int rows) {
             this.request = request;
@@ -309,22 +319,38 @@ public final class ServedModel {
             this.rows = rows;
         }
 
-        /** Non-batch dimensions and types of every input and the outputs wanted: what may be merged. */
-        String signature() {
-            if (signature == null) {
-                StringBuilder sb = new StringBuilder();
-                inputs.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(t -> {
-                    long[] s = t.shape();
-                    sb.append(t.name()).append(':').append(t.type() == DataType.BYTES ? "B" : "F");
-                    for (int i = 1; i < s.length; i++) {
-                        sb.append(',').append(s[i]);
-                    }
-                    sb.append(';');
-                });
-                outputs.stream().sorted().forEach(o -> sb.append('>').append(o));
-                signature = sb.toString();
+        /**
+         * Whether this request may run in one batch with another: the same outputs wanted and the
+         * same non-batch dimensions of every input (names and types are the model's, checked in
+         * prepare).
+         */
+        boolean compatible(Prepared other) {
+            if (other == this) {
+                return true;
             }
-            return signature;
+            if (outputs != other.outputs && !outputs.equals(other.outputs)) {
+                return false;
+            }
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                Tensor o = other.inputs.get(e.getKey());
+                if (o == null || !sameTrailing(e.getValue(), o)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean sameTrailing(Tensor a, Tensor b) {
+            int n = a.rank();
+            if (n != b.rank()) {
+                return false;
+            }
+            for (int i = 1; i < n; i++) {
+                if (a.dim(i) != b.dim(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

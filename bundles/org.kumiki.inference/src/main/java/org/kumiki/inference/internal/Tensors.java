@@ -21,7 +21,7 @@ public final class Tensors {
         long[] shape = first.shape();
         long rows = 0;
         for (Tensor t : parts) {
-            rows += t.shape()[0];
+            rows += t.dim(0);
         }
         shape[0] = rows;
         if (first.type() == DataType.BYTES) {
@@ -51,10 +51,10 @@ public final class Tensors {
 
     /** Rows [from, from + count) of a tensor whose first dimension is the batch. */
     public static Tensor rows(Tensor t, int from, int count) {
-        long[] shape = t.shape();
-        if (from == 0 && count == shape[0]) {
+        if (from == 0 && count == t.dim(0)) {
             return t;
         }
+        long[] shape = t.shape();
         long perRow = 1;
         for (int i = 1; i < shape.length; i++) {
             perRow *= shape[i];

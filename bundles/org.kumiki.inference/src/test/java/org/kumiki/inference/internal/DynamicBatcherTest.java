@@ -36,6 +36,9 @@ class DynamicBatcherTest {
     volatile CountDownLatch gate;
     volatile boolean explode;
     volatile boolean closed;
+    /** Output sets of the executions, when the model has a second output z = 3x. */
+    final List<Set<String>> batchOutputs = Collections.synchronizedList(new ArrayList<>());
+    volatile boolean twoOutputs;
     ModelManager manager;
 
     class Doubler implements LoadedModel {
@@ -46,7 +49,7 @@ class DynamicBatcherTest {
 
         @Override
         public List<TensorMetadataDTO> outputs() {
-            return List.of(meta("y"));
+            return twoOutputs ? List.of(meta("y"), meta("z")) : List.of(meta("y"));
         }
 
         TensorMetadataDTO meta(String n) {
@@ -73,11 +76,18 @@ class DynamicBatcherTest {
             }
             Tensor x = inputs.get("x");
             batchRows.add((int) x.shape()[0]);
+            batchOutputs.add(Set.copyOf(outputs));
             float[] v = x.floats();
+            float[] w = x.floats();
             for (int i = 0; i < v.length; i++) {
                 v[i] *= 2;
+                w[i] *= 3;
             }
-            return Map.of("y", Tensor.ofFloats("y", x.shape(), v));
+            Map<String, Tensor> out = new java.util.HashMap<>();
+            for (String o : outputs) {
+                out.put(o, Tensor.ofFloats(o, x.shape(), "y".equals(o) ? v : w));
+            }
+            return out;
         }
 
         @Override
@@ -155,6 +165,50 @@ class DynamicBatcherTest {
         assertArrayEquals(new float[] {20, 22, 24}, b.get(60, TimeUnit.SECONDS).output("y").floats());
         assertArrayEquals(new float[] {40, 42, 44, 46}, c.get(60, TimeUnit.SECONDS).output("y").floats());
         assertTrue(batchRows.size() >= 2, "width 2 and width 3 ran separately: " + batchRows);
+    }
+
+    @Test
+    void requestsForDifferentOutputsAreNotMerged(@TempDir Path repo) throws Exception {
+        twoOutputs = true;
+        ModelManager m = manager(repo, "{\"platform\": \"fake\", \"max_batch_size\": 8, \"dynamic_batching\": {\"max_queue_delay_microseconds\": 100000}}");
+        gate = new CountDownLatch(1);
+        CompletableFuture<InferenceResponse> first = m.inferAsync(InferenceRequest.of("m", rows(1, 2, 0))).toCompletableFuture();
+        CompletableFuture<InferenceResponse> onlyZ = m.inferAsync(new InferenceRequest("m", null, "z", List.of(rows(1, 2, 1)), Set.of("z"))).toCompletableFuture();
+        CompletableFuture<InferenceResponse> onlyY = m.inferAsync(new InferenceRequest("m", null, "y", List.of(rows(1, 2, 2)), Set.of("y"))).toCompletableFuture();
+        CompletableFuture<InferenceResponse> both = m.inferAsync(InferenceRequest.of("m", rows(1, 2, 3))).toCompletableFuture();
+        CompletableFuture<InferenceResponse> alsoZ = m.inferAsync(new InferenceRequest("m", null, "z2", List.of(rows(1, 2, 4)), Set.of("z"))).toCompletableFuture();
+        gate.countDown();
+        InferenceResponse a = first.get(60, TimeUnit.SECONDS);
+        assertArrayEquals(new float[] {0, 2}, a.output("y").floats());
+        assertArrayEquals(new float[] {0, 3}, a.output("z").floats());
+        InferenceResponse z = onlyZ.get(60, TimeUnit.SECONDS);
+        assertEquals(1, z.outputs.size());
+        assertArrayEquals(new float[] {3, 6}, z.output("z").floats());
+        InferenceResponse y = onlyY.get(60, TimeUnit.SECONDS);
+        assertEquals(1, y.outputs.size());
+        assertArrayEquals(new float[] {4, 6}, y.output("y").floats());
+        assertArrayEquals(new float[] {9, 12}, both.get(60, TimeUnit.SECONDS).output("z").floats());
+        assertArrayEquals(new float[] {12, 15}, alsoZ.get(60, TimeUnit.SECONDS).output("z").floats());
+        // every execution computed one output set; the two "z only" requests may share one
+        assertEquals(5, batchRows.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(batchOutputs.contains(Set.of("y", "z")) && batchOutputs.contains(Set.of("y")) && batchOutputs.contains(Set.of("z")), "executions " + batchOutputs);
+        assertTrue(batchOutputs.size() >= 3 && batchOutputs.size() <= 4, "executions " + batchOutputs + " rows " + batchRows);
+        assertEquals(5, m.statistics().get(0).requestSuccess);
+    }
+
+    @Test
+    void asynchronousRequestsWithoutBatchingAreCounted(@TempDir Path repo) throws Exception {
+        ModelManager m = manager(repo, "{\"platform\": \"fake\"}");
+        assertArrayEquals(new float[] {2, 4}, m.inferAsync(InferenceRequest.of("m", rows(1, 2, 1))).toCompletableFuture().get(60, TimeUnit.SECONDS).output("y").floats());
+        explode = true;
+        ExecutionException e = assertThrows(ExecutionException.class, () -> m.inferAsync(InferenceRequest.of("m", rows(1, 2, 1))).toCompletableFuture().get(60, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("boom"), e.getCause().getMessage());
+        var s = m.statistics().get(0);
+        assertEquals(1, s.requestSuccess);
+        assertEquals(1, s.requestFailure);
+        explode = false;
+        m.unload("m"); // returns only once no request is counted as running
+        assertTrue(closed);
     }
 
     @Test
