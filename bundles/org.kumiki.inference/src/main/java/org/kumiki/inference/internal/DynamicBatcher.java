@@ -221,13 +221,10 @@ final class DynamicBatcher {
             }
             int offset = 0;
             for (Pending p : batch) {
-                Map<String, Tensor> mine = new HashMap<>();
-                for (Map.Entry<String, Tensor> e : result.entrySet()) {
-                    mine.put(e.getKey(), Tensors.rows(e.getValue(), offset, p.request.rows));
-                }
+                int from = offset;
                 offset += p.request.rows;
                 try {
-                    InferenceResponse r = served.respond(p.request, mine);
+                    InferenceResponse r = served.respond(p.request, result, from, p.request.rows);
                     served.stats.success.increment();
                     served.stats.requestNanos.add(System.nanoTime() - p.arrival);
                     succeed(p, r);

@@ -91,14 +91,15 @@ public final class ServedModel {
 
     /** Checks a request against the model and returns the validated inputs and the outputs wanted. */
     Prepared prepare(InferenceRequest request) {
-        Map<String, Tensor> in = new HashMap<>(Math.max(4, inputs.size() * 2));
+        boolean single = request.inputs.size() == 1;
+        Map<String, Tensor> in = single ? Map.of(request.inputs.get(0).name(), request.inputs.get(0)) : new HashMap<>(Math.max(4, inputs.size() * 2));
         long rows = -1;
         for (Tensor t : request.inputs) {
             TensorMetadataDTO meta = inputs.get(t.name());
             if (meta == null) {
                 throw new InferenceException(Kind.INVALID_ARGUMENT, "model '" + name + "' has no input named '" + t.name() + "'; its inputs are " + inputs.keySet());
             }
-            if (in.put(t.name(), t) != null) {
+            if (!single && in.put(t.name(), t) != null) {
                 throw new InferenceException(Kind.INVALID_ARGUMENT, "input '" + t.name() + "' is given twice");
             }
             if (!meta.datatype.equals(t.type().name())) {
@@ -256,17 +257,26 @@ public final class ServedModel {
     }
 
     InferenceResponse respond(Prepared p, Map<String, Tensor> result) {
-        List<Tensor> list = new ArrayList<>(p.outputs.size());
+        return respond(p, result, 0, -1);
+    }
+
+    /**
+     * The response to one request: the outputs it wants, in the model's order. With
+     * {@code rows >= 0} only its rows {@code [offset, offset + rows)} of a batch's outputs.
+     */
+    InferenceResponse respond(Prepared p, Map<String, Tensor> result, int offset, int rows) {
+        Tensor[] list = new Tensor[p.outputs.size()];
+        int n = 0;
         for (String o : outputs.keySet()) {
             if (p.outputs.contains(o)) {
                 Tensor t = result.get(o);
                 if (t == null) {
                     throw new InferenceException(Kind.INTERNAL, "model '" + name + "' returned no output '" + o + "'");
                 }
-                list.add(t);
+                list[n++] = rows < 0 ? t : Tensors.rows(t, offset, rows);
             }
         }
-        return new InferenceResponse(name, version, p.request.id, list);
+        return new InferenceResponse(name, version, p.request.id, List.of(list));
     }
 
     static String oneLine(Throwable e) {

@@ -31,11 +31,40 @@ import org.kumiki.inference.api.spi.LoadedModel;
 /** One model version: a pool of sessions, one per instance. */
 final class OnnxModel implements LoadedModel {
 
+    /** Inputs up to this size are staged in a direct buffer that the instance keeps. */
+    static final int SCRATCH_MAX = 1 << 20;
+
+    /** A session with the direct buffers its inputs are staged in (used by one caller at a time). */
+    static final class Instance {
+        final OrtSession session;
+        final Map<String, ByteBuffer> scratch = new HashMap<>();
+
+        Instance(OrtSession session) {
+            this.session = session;
+        }
+
+        /** A direct buffer holding exactly {@code data}; reused while the input fits. */
+        ByteBuffer stage(String input, ByteBuffer data) {
+            int n = data.remaining();
+            ByteBuffer b = n <= SCRATCH_MAX ? scratch.get(input) : null;
+            if (b == null || b.capacity() < n) {
+                b = ByteBuffer.allocateDirect(n <= SCRATCH_MAX ? Math.max(64, Integer.highestOneBit(Math.max(1, n - 1)) << 1) : n)
+                        .order(ByteOrder.nativeOrder());
+                if (n <= SCRATCH_MAX) {
+                    scratch.put(input, b);
+                }
+            }
+            b.clear();
+            b.put(data).flip();
+            return b;
+        }
+    }
+
     private final OrtEnvironment env;
     private final String name;
     private final OrtSession[] sessions;
     private final SessionOptions options;
-    private final BlockingQueue<OrtSession> pool;
+    private final BlockingQueue<Instance> pool;
     private final String provider;
     private final List<TensorMetadataDTO> inputs;
     private final List<TensorMetadataDTO> outputs;
@@ -49,7 +78,7 @@ final class OnnxModel implements LoadedModel {
         this.provider = provider;
         this.pool = new ArrayBlockingQueue<>(sessions.length);
         for (OrtSession s : sessions) {
-            pool.add(s);
+            pool.add(new Instance(s));
         }
         this.inputs = describe(sessions[0].getInputInfo());
         this.outputs = describe(sessions[0].getOutputInfo());
@@ -134,13 +163,12 @@ final class OnnxModel implements LoadedModel {
             throw new InferenceException(Kind.UNAVAILABLE, "model '" + name + "' is closed");
         }
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        OrtSession session = null;
+        Instance instance = pool.take();
         try {
             for (Tensor t : in.values()) {
-                feeds.put(t.name(), toOnnx(t));
+                feeds.put(t.name(), toOnnx(t, instance));
             }
-            session = pool.take();
-            try (OrtSession.Result result = session.run(feeds, wanted)) {
+            try (OrtSession.Result result = instance.session.run(feeds, wanted)) {
                 Map<String, Tensor> out = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     out.put(e.getKey(), fromOnnx(e.getKey(), e.getValue()));
@@ -148,16 +176,14 @@ final class OnnxModel implements LoadedModel {
                 return out;
             }
         } finally {
-            if (session != null) {
-                pool.add(session);
-            }
             for (OnnxTensor t : feeds.values()) {
                 t.close();
             }
+            pool.add(instance); // only after its staged inputs are released
         }
     }
 
-    private OnnxTensor toOnnx(Tensor t) throws OrtException {
+    private OnnxTensor toOnnx(Tensor t, Instance instance) throws OrtException {
         if (t.type() == DataType.BYTES) {
             byte[][] s = t.strings();
             String[] strings = new String[s.length];
@@ -166,10 +192,7 @@ final class OnnxModel implements LoadedModel {
             }
             return OnnxTensor.createTensor(env, strings, t.shape());
         }
-        ByteBuffer data = t.data();
-        ByteBuffer direct = ByteBuffer.allocateDirect(data.remaining()).order(ByteOrder.nativeOrder());
-        direct.put(data).flip();
-        return OnnxTensor.createTensor(env, direct, t.shape(), toJava(t.type()));
+        return OnnxTensor.createTensor(env, instance.stage(t.name(), t.data()), t.shape(), toJava(t.type()));
     }
 
     private static Tensor fromOnnx(String name, OnnxValue v) throws OrtException {
