@@ -401,6 +401,11 @@ public class InferenceBenchmark {
             double h = handOffs(32, RUN_MS / 5);
             System.out.printf(Locale.ROOT, "thread hand-off alone (no model): 32 threads each blocking on a future that one thread completes in batches of 32: %.0f/s "
                     + "(%.1f us of CPU per request on %d CPUs)%n", h, Runtime.getRuntime().availableProcessors() * 1e6 / h, Runtime.getRuntime().availableProcessors());
+            // both costs take CPU time from the same cores: the batched GEMM (the ceiling) and waking
+            // every blocked caller once per request (the hand-off)
+            double bound = 1 / (1 / ceiling + 1 / h);
+            System.out.printf(Locale.ROOT, "bound for 32 blocking caller threads on this machine: 1 / (1 / ceiling + 1 / hand-off) = %.0f rows/s = x%.2f over no batching "
+                    + "(measured x%.2f, %.0f%% of the bound)%n", bound, bound / ab32[0][0], ab32[1][0] / ab32[0][0], 100 * ab32[1][0] / bound);
             mm.deactivate();
             System.exit(0);
         }
