@@ -27,7 +27,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 javac -nowarn -d "$out" -cp "$cp" benchmarks/inference/InferenceBenchmark.java
 bench() { # $1: hidden width, $2: ONLY
-  java ${JAVA_OPTS:-} -Xmx2g -Dslf4j.internal.verbosity=ERROR -Dhidden="$1" -Ddelay.us="${DELAY_US:-100}" -Dbatch.instances="${BATCH_INSTANCES:-1}" -Dbatch.threads="${BATCH_THREADS:-2}" -Dnobatch.instances="${NOBATCH_INSTANCES:-2}" -Dnobatch.threads="${NOBATCH_THREADS:-1}" -Dpreferred="${PREFERRED:-32}" -Dasync.threads="${ASYNC_THREADS:-2}" -Drun.ms="${RUN_MS:-5000}" -Dwarm.ms="${WARM_MS:-2000}" -Donly="$2" -cp "$out:$cp" InferenceBenchmark
+  java ${JAVA_OPTS:-} -Xmx2g -Djava.io.tmpdir="$out" -Dslf4j.internal.verbosity=ERROR -Dhidden="$1" -Ddelay.us="${DELAY_US:-100}" -Dbatch.instances="${BATCH_INSTANCES:-1}" -Dbatch.threads="${BATCH_THREADS:-2}" -Dnobatch.instances="${NOBATCH_INSTANCES:-2}" -Dnobatch.threads="${NOBATCH_THREADS:-1}" -Dpreferred="${PREFERRED:-32}" -Dasync.threads="${ASYNC_THREADS:-2}" -Drun.ms="${RUN_MS:-5000}" -Dwarm.ms="${WARM_MS:-2000}" -Donly="$2" -cp "$out:$cp" InferenceBenchmark
 }
 echo "uptime: $(uptime)"
 bench "${HIDDEN:-1024}" "${ONLY:-}"
