@@ -25,42 +25,54 @@ public final class SchedulerBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int cores = Runtime.getRuntime().availableProcessors();
         Path tmp = Files.createTempDirectory("kumiki-bench");
-        System.out.printf(Locale.ROOT, "cores=%d processes=%d functions=%d rounds=%d%n", cores, processes, functions, rounds);
+        try {
+            System.out.printf(Locale.ROOT, "cores=%d processes=%d functions=%d rounds=%d%n", cores, processes, functions, rounds);
 
-        // (b) first: warm the JIT on functions
-        for (int r = 0; r < rounds; r++) {
-            try (Harness h = new Harness(tmp.resolve("b" + r), cores, 0, 4096)) {
-                List<TaskSpec> specs = new ArrayList<>(functions);
-                for (int i = 0; i < functions; i++) specs.add(TaskSpec.function(null, "noop", null));
-                long t0 = System.nanoTime();
-                List<TaskRecordDTO> rs = h.scheduler.submitAll(specs);
-                long submitted = System.nanoTime();
-                awaitAll(h, rs);
-                long t1 = System.nanoTime();
-                double s = (t1 - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "(b) round %d: %d function tasks in %.3f s (submit %.3f s) = %.0f tasks/s, %.1f us per task%n",
-                        r + 1, functions, s, (submitted - t0) / 1e9, functions / s, (t1 - t0) / 1e3 / functions);
-            }
-        }
-
-        for (int r = 0; r < rounds; r++) {
-            double xargs = xargs(processes, cores);
-            double kumiki;
-            try (Harness h = new Harness(tmp.resolve("a" + r), cores, 0, 4096, false)) {
-                List<TaskSpec> specs = new ArrayList<>(processes);
-                for (int i = 0; i < processes; i++) {
-                    TaskSpec s = TaskSpec.command("t", "true");
-                    s.stdout = "/dev/null";
-                    s.stderr = "/dev/null";
-                    specs.add(s);
+            // (b) first: warm the JIT on functions
+            for (int r = 0; r < rounds; r++) {
+                try (Harness h = new Harness(tmp.resolve("b" + r), cores, 0, 4096)) {
+                    List<TaskSpec> specs = new ArrayList<>(functions);
+                    for (int i = 0; i < functions; i++) specs.add(TaskSpec.function(null, "noop", null));
+                    long t0 = System.nanoTime();
+                    List<TaskRecordDTO> rs = h.scheduler.submitAll(specs);
+                    long submitted = System.nanoTime();
+                    awaitAll(h, rs);
+                    long t1 = System.nanoTime();
+                    double s = (t1 - t0) / 1e9;
+                    System.out.printf(Locale.ROOT, "(b) round %d: %d function tasks in %.3f s (submit %.3f s) = %.0f tasks/s, %.1f us per task%n",
+                            r + 1, functions, s, (submitted - t0) / 1e9, functions / s, (t1 - t0) / 1e3 / functions);
                 }
-                long t0 = System.nanoTime();
-                List<TaskRecordDTO> rs = h.scheduler.submitAll(specs);
-                awaitAll(h, rs);
-                kumiki = (System.nanoTime() - t0) / 1e9;
             }
-            System.out.printf(Locale.ROOT, "(a) round %d: %d x true: kumiki local %.2f s (%.0f/s), xargs -P%d %.2f s (%.0f/s), ratio %.2f%n",
-                    r + 1, processes, kumiki, processes / kumiki, cores, xargs, processes / xargs, xargs / kumiki);
+
+            for (int r = 0; r < rounds; r++) {
+                double xargs = xargs(processes, cores);
+                double kumiki;
+                try (Harness h = new Harness(tmp.resolve("a" + r), cores, 0, 4096, false)) {
+                    List<TaskSpec> specs = new ArrayList<>(processes);
+                    for (int i = 0; i < processes; i++) {
+                        TaskSpec s = TaskSpec.command("t", "true");
+                        s.stdout = "/dev/null";
+                        s.stderr = "/dev/null";
+                        specs.add(s);
+                    }
+                    long t0 = System.nanoTime();
+                    List<TaskRecordDTO> rs = h.scheduler.submitAll(specs);
+                    awaitAll(h, rs);
+                    kumiki = (System.nanoTime() - t0) / 1e9;
+                }
+                System.out.printf(Locale.ROOT, "(a) round %d: %d x true: kumiki local %.2f s (%.0f/s), xargs -P%d %.2f s (%.0f/s), ratio %.2f%n",
+                        r + 1, processes, kumiki, processes / kumiki, cores, xargs, processes / xargs, xargs / kumiki);
+            }
+        } finally {
+            deleteTree(tmp); // each round leaves its task records: hundreds of MB
+        }
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
