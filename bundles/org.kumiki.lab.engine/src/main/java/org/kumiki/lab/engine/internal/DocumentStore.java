@@ -37,9 +37,13 @@ final class DocumentStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DocumentStore.class);
     static final Pattern RUN_UID = Pattern.compile("run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+
+    /** Built with the first document read or written: Jackson's first mapper is ~0.1 s of class loading at start-up. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+        };
+    }
 
     private final JournalFactory journals;
     private final Path runsDir;
@@ -55,7 +59,7 @@ final class DocumentStore implements AutoCloseable {
         this.index = journals.open(stateDir.resolve("index"), live::put);
         for (Map.Entry<String, byte[]> e : live.entrySet()) {
             try {
-                RunSummaryDTO r = JSON.readValue(e.getValue(), RunSummaryDTO.class);
+                RunSummaryDTO r = Json.MAPPER.readValue(e.getValue(), RunSummaryDTO.class);
                 if (r.uid != null && RUN_UID.matcher(r.uid).matches()) runs.put(r.uid, r);
             } catch (IOException ex) {
                 LOG.error("lab run index record {} is unreadable and skipped: {}", e.getKey(), ex.getMessage());
@@ -86,7 +90,7 @@ final class DocumentStore implements AutoCloseable {
                     r.status = "incomplete";
                     r.reason = "the container stopped before the run ended; " + docs.size() + " documents were persisted";
                     if (!marked[0]) {
-                        j.put("incomplete", JSON.writeValueAsBytes(Map.of("time", System.currentTimeMillis() / 1000.0, "documents", docs.size())));
+                        j.put("incomplete", Json.MAPPER.writeValueAsBytes(Map.of("time", System.currentTimeMillis() / 1000.0, "documents", docs.size())));
                     }
                     j.sync();
                     LOG.warn("lab run {} is incomplete: {}", r.uid, r.reason);
@@ -94,7 +98,7 @@ final class DocumentStore implements AutoCloseable {
                 long events = docs.stream().filter(d -> LabConstants.EVENT.equals(d.name)).count();
                 if (r.numEvents == null || r.numEvents.isEmpty()) r.numEvents = Map.of("all", events);
             }
-            index.put(r.uid, JSON.writeValueAsBytes(r));
+            index.put(r.uid, Json.MAPPER.writeValueAsBytes(r));
         }
         index.sync();
     }
@@ -105,7 +109,7 @@ final class DocumentStore implements AutoCloseable {
 
     static DocumentDTO decode(byte[] v) {
         try {
-            Map<String, Object> m = JSON.readValue(v, MAP);
+            Map<String, Object> m = Json.MAPPER.readValue(v, Json.MAP);
             @SuppressWarnings("unchecked")
             Map<String, Object> doc = (Map<String, Object>) m.get("doc");
             return DocumentDTO.of((String) m.get("name"), doc);
@@ -123,14 +127,14 @@ final class DocumentStore implements AutoCloseable {
         Journal j = journals.open(runsDir.resolve(summary.uid), (k, v) -> {
         });
         runs.put(summary.uid, summary);
-        index.put(summary.uid, JSON.writeValueAsBytes(summary));
+        index.put(summary.uid, Json.MAPPER.writeValueAsBytes(summary));
         index.sync();
         return new OpenRun(summary, j);
     }
 
     synchronized void update(RunSummaryDTO summary) throws IOException {
         runs.put(summary.uid, summary);
-        index.put(summary.uid, JSON.writeValueAsBytes(summary));
+        index.put(summary.uid, Json.MAPPER.writeValueAsBytes(summary));
         index.sync();
     }
 
@@ -176,7 +180,7 @@ final class DocumentStore implements AutoCloseable {
             Map<String, Object> rec = new LinkedHashMap<>(4);
             rec.put("name", name);
             rec.put("doc", doc);
-            byte[] bytes = JSON.writeValueAsBytes(rec);
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(rec);
             seq++;
             key.setLength(0);
             key.append('d');
