@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +18,7 @@ import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
 import org.kumiki.simulation.api.dto.ThermoDTO;
 import org.kumiki.simulation.api.spi.RunContext;
+import org.kumiki.simulation.check.testing.RecordingRunContext;
 import org.kumiki.simulation.api.spi.SimulationFailedException;
 
 /** Against the real Debian LAMMPS. */
@@ -29,9 +29,10 @@ class LammpsEngineTest {
     Path dir;
 
     final LammpsEngine engine = new LammpsEngine(LMP, 1, "mpirun");
-    final List<ThermoDTO> rows = new ArrayList<>();
-    final List<String> warnings = new ArrayList<>();
-    final AtomicBoolean cancel = new AtomicBoolean();
+    final RecordingRunContext context = new RecordingRunContext("run-test", () -> dir);
+    final List<ThermoDTO> rows = context.rows;
+    final List<String> warnings = context.warnings;
+    final AtomicBoolean cancel = context.cancel;
 
     @BeforeEach
     void requireLammps() {
@@ -44,36 +45,7 @@ class LammpsEngineTest {
     }
 
     RunContext context() {
-        return new RunContext() {
-            @Override
-            public String runId() {
-                return "run-test";
-            }
-
-            @Override
-            public Path workDirectory() {
-                return dir;
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return cancel.get();
-            }
-
-            @Override
-            public void progress(long step) {
-            }
-
-            @Override
-            public void thermo(ThermoDTO row) {
-                rows.add(row);
-            }
-
-            @Override
-            public void warning(String message) {
-                warnings.add(message);
-            }
-        };
+        return context;
     }
 
     @Test

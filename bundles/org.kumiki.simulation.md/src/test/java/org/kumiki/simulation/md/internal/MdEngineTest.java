@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -21,6 +20,7 @@ import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
 import org.kumiki.simulation.api.dto.ThermoDTO;
 import org.kumiki.simulation.api.spi.RunContext;
+import org.kumiki.simulation.check.testing.RecordingRunContext;
 import org.kumiki.simulation.api.spi.SimulationFailedException;
 
 class MdEngineTest {
@@ -28,39 +28,12 @@ class MdEngineTest {
     Path dir;
 
     final MdEngine engine = new MdEngine();
-    final List<ThermoDTO> rows = new ArrayList<>();
-    final AtomicBoolean cancel = new AtomicBoolean();
+    final RecordingRunContext context = new RecordingRunContext("run-test", () -> dir);
+    final List<ThermoDTO> rows = context.rows;
+    final AtomicBoolean cancel = context.cancel;
 
     RunContext context() {
-        return new RunContext() {
-            @Override
-            public String runId() {
-                return "run-test";
-            }
-
-            @Override
-            public Path workDirectory() {
-                return dir;
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return cancel.get();
-            }
-
-            @Override
-            public void progress(long step) {
-            }
-
-            @Override
-            public void thermo(ThermoDTO row) {
-                rows.add(row);
-            }
-
-            @Override
-            public void warning(String message) {
-            }
-        };
+        return context;
     }
 
     static SimulationSpec small() {
