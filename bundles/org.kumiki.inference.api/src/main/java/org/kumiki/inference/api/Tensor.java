@@ -46,8 +46,7 @@ public final class Tensor {
                 throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape) + " of " + type + " needs "
                         + expected + " bytes, got " + (data == null ? 0 : data.remaining()));
             }
-            ByteBuffer d = data.position() == 0 ? data : data.slice();
-            this.data = d.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            this.data = data.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
             this.strings = null;
         }
     }

@@ -91,15 +91,14 @@ public final class ServedModel {
 
     /** Checks a request against the model and returns the validated inputs and the outputs wanted. */
     Prepared prepare(InferenceRequest request) {
-        boolean single = request.inputs.size() == 1;
-        Map<String, Tensor> in = single ? Map.of(request.inputs.get(0).name(), request.inputs.get(0)) : new HashMap<>(Math.max(4, inputs.size() * 2));
+        Map<String, Tensor> in = new HashMap<>(Math.max(4, inputs.size() * 2));
         long rows = -1;
         for (Tensor t : request.inputs) {
             TensorMetadataDTO meta = inputs.get(t.name());
             if (meta == null) {
                 throw new InferenceException(Kind.INVALID_ARGUMENT, "model '" + name + "' has no input named '" + t.name() + "'; its inputs are " + inputs.keySet());
             }
-            if (!single && in.put(t.name(), t) != null) {
+            if (in.put(t.name(), t) != null) {
                 throw new InferenceException(Kind.INVALID_ARGUMENT, "input '" + t.name() + "' is given twice");
             }
             if (!meta.datatype.equals(t.type().name())) {
@@ -176,13 +175,18 @@ public final class ServedModel {
         long start = System.nanoTime();
         Prepared p = prepareCounted(request);
         enter();
+        return runAdmitted(p, start);
+    }
+
+    /** Runs an admitted request on this thread, then accounts for it as the batcher does. */
+    private InferenceResponse runAdmitted(Prepared p, long start) {
+        boolean failed = true;
         try {
-            return runDirect(p, start);
-        } catch (RuntimeException e) {
-            stats.failure.increment();
-            throw e;
+            InferenceResponse r = runDirect(p, start);
+            failed = false;
+            return r;
         } finally {
-            exit();
+            answered(failed);
         }
     }
 
@@ -205,24 +209,17 @@ public final class ServedModel {
             if (batcher != null) {
                 return batcher.enqueue(p, start); // the batcher calls answered() for it
             }
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return runDirect(p, start);
-                } catch (RuntimeException e) {
-                    stats.failure.increment();
-                    throw e;
-                } finally {
-                    exit();
-                }
-            }, async);
+            return CompletableFuture.supplyAsync(() -> runAdmitted(p, start), async);
         } catch (RuntimeException e) {
-            stats.failure.increment();
-            exit();
+            answered(true);
             throw e;
         }
     }
 
-    /** Called by the batcher once per request it answers, before the caller sees the answer. */
+    /**
+     * Accounts for an admitted request once it is answered (by the batcher, before its caller
+     * sees the answer): counts a failure and lets close() go on when it was the last one.
+     */
     void answered(boolean failed) {
         if (failed) {
             stats.failure.increment();
@@ -335,10 +332,7 @@ public final class ServedModel {
          * prepare).
          */
         boolean compatible(Prepared other) {
-            if (other == this) {
-                return true;
-            }
-            if (outputs != other.outputs && !outputs.equals(other.outputs)) {
+            if (!outputs.equals(other.outputs)) {
                 return false;
             }
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {

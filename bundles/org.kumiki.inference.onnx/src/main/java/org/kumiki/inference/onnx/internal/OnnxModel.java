@@ -43,18 +43,25 @@ final class OnnxModel implements LoadedModel {
             this.session = session;
         }
 
-        /** A direct buffer holding exactly {@code data}; reused while the input fits. */
+        /**
+         * A direct buffer holding exactly {@code data}. Up to {@link #SCRATCH_MAX} it is kept and
+         * reused while inputs fit; it grows to twice its size at least, so batches of a few rows
+         * more do not allocate again.
+         */
         ByteBuffer stage(String input, ByteBuffer data) {
             int n = data.remaining();
-            ByteBuffer b = n <= SCRATCH_MAX ? scratch.get(input) : null;
-            if (b == null || b.capacity() < n) {
-                b = ByteBuffer.allocateDirect(n <= SCRATCH_MAX ? Math.max(64, Integer.highestOneBit(Math.max(1, n - 1)) << 1) : n)
-                        .order(ByteOrder.nativeOrder());
-                if (n <= SCRATCH_MAX) {
+            ByteBuffer b;
+            if (n > SCRATCH_MAX) {
+                b = ByteBuffer.allocateDirect(n);
+            } else {
+                b = scratch.get(input);
+                if (b == null || b.capacity() < n) {
+                    int size = Math.min(SCRATCH_MAX, Math.max(n, b == null ? 64 : 2 * b.capacity()));
+                    b = ByteBuffer.allocateDirect(size);
                     scratch.put(input, b);
                 }
             }
-            b.clear();
+            b.order(ByteOrder.nativeOrder()).clear();
             b.put(data).flip();
             return b;
         }
