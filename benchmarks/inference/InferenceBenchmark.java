@@ -43,7 +43,7 @@ public class InferenceBenchmark {
     static final int IN = 64, HIDDEN = Integer.getInteger("hidden", 1024), OUT = 16;
     static final int DELAY_US = Integer.getInteger("delay.us", 100), BATCH_INSTANCES = Integer.getInteger("batch.instances", 1),
             BATCH_THREADS = Integer.getInteger("batch.threads", 2), NOBATCH_INSTANCES = Integer.getInteger("nobatch.instances", 2),
-            NOBATCH_THREADS = Integer.getInteger("nobatch.threads", 1), ASYNC_THREADS = Integer.getInteger("async.threads", 8);
+            NOBATCH_THREADS = Integer.getInteger("nobatch.threads", 1), ASYNC_THREADS = Integer.getInteger("async.threads", 2);
     static final String PREFERRED = System.getProperty("preferred", "32");
     static final long WARM_MS = Long.getLong("warm.ms", 2000), RUN_MS = Long.getLong("run.ms", 5000);
 
@@ -234,13 +234,10 @@ public class InferenceBenchmark {
         for (int i = 0; i < 32; i++) {
             issue[0].run();
         }
-        Thread.sleep(50);
-        long n0 = done.get(), t0 = System.nanoTime();
-        Thread.sleep(ms);
-        long n1 = done.get(), t1 = System.nanoTime();
+        double rate = perSecond(done, 50, ms);
         stop.set(true);
         drained.await(30, java.util.concurrent.TimeUnit.SECONDS);
-        return (n1 - n0) * 1e9 / (t1 - t0);
+        return rate;
     }
 
     /**
@@ -287,11 +284,17 @@ public class InferenceBenchmark {
             t.setDaemon(true);
             t.start();
         });
-        Thread.sleep(Math.min(1000, ms));
+        double rate = perSecond(done, Math.min(1000, ms), ms);
+        stop.set(true);
+        return rate;
+    }
+
+    /** How fast {@code done} counts over {@code ms}, after {@code settleMs}: per second. */
+    static double perSecond(java.util.concurrent.atomic.AtomicLong done, long settleMs, long ms) throws InterruptedException {
+        Thread.sleep(settleMs);
         long n0 = done.get(), t0 = System.nanoTime();
         Thread.sleep(ms);
         long n1 = done.get(), t1 = System.nanoTime();
-        stop.set(true);
         return (n1 - n0) * 1e9 / (t1 - t0);
     }
 
