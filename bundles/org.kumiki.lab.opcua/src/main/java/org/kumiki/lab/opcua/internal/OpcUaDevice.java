@@ -233,10 +233,25 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
     }
 
     private DeviceException failure(String what, Exception e) {
-        if (!connected() || e instanceof UaException ue && isCommunication(ue.getStatusCode())) {
+        if (!connected() || lostConnection(e)) {
             return new DeviceDisconnectedException(s.name() + ": " + what + " failed: " + e.getMessage(), e);
         }
         return new DeviceException(s.name() + ": " + what + " failed: " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether a failure means the server went away rather than refused the operation: a
+     * communication status anywhere in the cause chain, or a transport error (a closed or
+     * refused channel, a time-out). The session listener hears of a dropped connection a
+     * moment after the request that found it, so {@link #connected()} alone is not enough.
+     */
+    static boolean lostConnection(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof org.eclipse.milo.opcua.stack.core.UaExceptionStatus us && isCommunication(us.getStatusCode())) return true;
+            if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException) return true;
+        }
+        return false;
     }
 
     static boolean isCommunication(StatusCode c) {
@@ -249,7 +264,8 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
                 // a server shutting down or gone quiet is a lost instrument too, not a failed command
                 || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_Shutdown || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ServerHalted
                 || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_RequestTimeout || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NoCommunication
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_TcpInternalError || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelIdInvalid;
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_TcpInternalError || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelIdInvalid
+                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ConnectionRejected || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionNotActivated;
     }
 
     @Override
@@ -293,7 +309,13 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
             List<DataValue> vs = client.readValues(0, TimestampsToReturn.Both, new ArrayList<>(readingNodes.values()));
             Map<String, ReadingDTO> out = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
-                out.put(keys.get(i), reading(vs.get(i)));
+                DataValue dv = vs.get(i);
+                if (dv.getStatusCode() != null && !dv.getStatusCode().isGood()) {
+                    // an event with a hole in it would be a lost reading: fail, or suspend if the server is going
+                    if (isCommunication(dv.getStatusCode())) throw new DeviceDisconnectedException(s.name() + ": " + keys.get(i) + " " + dv.getStatusCode());
+                    throw new DeviceException(s.name() + ": reading " + keys.get(i) + " gave " + dv.getStatusCode());
+                }
+                out.put(keys.get(i), reading(dv));
                 latest.put(keys.get(i), out.get(keys.get(i)));
             }
             return out;

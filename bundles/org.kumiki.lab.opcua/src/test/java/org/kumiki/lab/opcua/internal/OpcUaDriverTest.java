@@ -64,6 +64,20 @@ class OpcUaDriverTest {
     }
 
     @Test
+    void transportErrorsAnywhereInTheCauseChainCountAsALostServer() {
+        var unexpected = org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_UnexpectedError;
+        assertTrue(OpcUaDevice.lostConnection(new org.eclipse.milo.opcua.stack.core.UaException(unexpected, new java.nio.channels.ClosedChannelException())));
+        assertTrue(OpcUaDevice.lostConnection(new java.util.concurrent.CompletionException(
+                new org.eclipse.milo.opcua.stack.core.UaException(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ServerHalted))));
+        assertTrue(OpcUaDevice.lostConnection(new RuntimeException(new java.net.ConnectException("refused"))));
+        assertTrue(OpcUaDevice.lostConnection(new org.eclipse.milo.opcua.stack.core.UaRuntimeException(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ConnectionRejected)));
+        // the server answered and refused: a failed command, not a lost instrument
+        assertFalse(OpcUaDevice.lostConnection(new org.eclipse.milo.opcua.stack.core.UaException(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NodeIdUnknown)));
+        assertFalse(OpcUaDevice.lostConnection(new org.eclipse.milo.opcua.stack.core.UaException(unexpected, new IllegalStateException("x"))));
+        assertFalse(OpcUaDevice.lostConnection(new IllegalArgumentException()));
+    }
+
+    @Test
     void variablesMethodsAndSubscriptionsMapToADevice() throws Exception {
         InstrumentServer.Instrument inst = new InstrumentServer.Instrument();
         try (InstrumentServer server = new InstrumentServer(freePort(), inst)) {
@@ -111,7 +125,8 @@ class OpcUaDriverTest {
             var f = engine.submit(new PlansImpl().count(List.of("tcua"), 60, 0.3, null)).toCompletableFuture();
             await(() -> inst.counter.get() >= 15, "fifteen points");
             server.stop();
-            await(() -> engine.state() == EngineState.SUSPENDED, "suspension when the server goes away");
+            await(() -> engine.state() == EngineState.SUSPENDED || f.isDone(), "suspension when the server goes away");
+            assertFalse(f.isDone(), () -> "the run ended instead of suspending: " + f.handle((r, e) -> e != null ? e.toString() : r.status + " " + r.reason).join());
             long during = inst.counter.get();
             server = new InstrumentServer(port, inst);
             server.start();
