@@ -144,6 +144,19 @@ class InferenceIT {
         TestModels.install(repo(), "needs_cuda", "1", TestModels.mlp(), "{\"parameters\": {\"provider\": \"cuda-only\"}}");
         InferenceException e = fails(Kind.UNAVAILABLE, () -> repository.load("needs_cuda"));
         assertTrue(e.getMessage().contains("cuda-only requested but"), e.getMessage());
+        // TensorRT on the CPU build: neither TensorRT nor CUDA, both reasons given
+        TestModels.install(repo(), "wants_trt", "1", TestModels.mlp(), "{\"parameters\": {\"provider\": \"TensorRT\"}}");
+        provider = repository.load("wants_trt").get(0).provider;
+        assertTrue(provider.startsWith("CPUExecutionProvider (fallback: ") && provider.contains("no TensorRT provider") && provider.contains("no CUDA provider"), provider);
+        assertClose(TestModels.mlp(x), inference.infer(InferenceRequest.of("wants_trt", Tensor.ofFloats("x", new long[] {1, 4}, x))).output("y").floats());
+        TestModels.install(repo(), "needs_trt", "1", TestModels.mlp(), "{\"parameters\": {\"provider\": \"tensorrt-only\"}}");
+        e = fails(Kind.UNAVAILABLE, () -> repository.load("needs_trt"));
+        assertTrue(e.getMessage().contains("tensorrt-only requested but") && e.getMessage().contains("no TensorRT provider"), e.getMessage());
+        TestModels.install(repo(), "wants_rocm", "1", TestModels.mlp(), "{\"parameters\": {\"provider\": \"rocm\"}}");
+        e = fails(Kind.UNAVAILABLE, () -> repository.load("wants_rocm"));
+        assertTrue(e.getMessage().contains("unknown provider 'rocm'") && e.getMessage().contains("tensorrt-only"), e.getMessage());
+        // the refused loads left the others serving
+        assertClose(TestModels.mlp(x), inference.infer(InferenceRequest.of("wants_cuda", Tensor.ofFloats("x", new long[] {1, 4}, x))).output("y").floats());
         TestModels.install(repo(), "bad_threads", "1", TestModels.mlp(), "{\"parameters\": {\"intra_op_threads\": \"many\"}}");
         e = fails(Kind.UNAVAILABLE, () -> repository.load("bad_threads"));
         assertTrue(e.getMessage().contains("intra_op_threads must be an integer"), e.getMessage());

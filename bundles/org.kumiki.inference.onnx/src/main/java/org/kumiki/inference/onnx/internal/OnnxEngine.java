@@ -38,6 +38,8 @@ public class OnnxEngine implements InferenceEngine {
 
     public static final String PID = "org.kumiki.inference.onnx";
     public static final String PLATFORM = "onnxruntime_onnx";
+    /** The values of {@code provider}, in a model's parameters or the engine configuration. */
+    public static final java.util.List<String> PROVIDERS = java.util.List.of("cpu", "cuda", "cuda-only", "tensorrt", "tensorrt-only");
     private static final Logger LOG = LoggerFactory.getLogger(OnnxEngine.class);
 
     @ObjectClassDefinition(name = "Kumiki ONNX Runtime engine", description = "Session settings for models of the onnxruntime_onnx platform; applied to models loaded afterwards")
@@ -58,10 +60,10 @@ public class OnnxEngine implements InferenceEngine {
                 @org.osgi.service.metatype.annotations.Option(label = "all", value = "ALL_OPT")})
         String optimization() default "ALL_OPT";
 
-        @AttributeDefinition(name = "Execution provider", description = "cpu, cuda (CUDA when available, else CPU, reported), or cuda-only (fail instead of falling back); a model's parameters.provider overrides it")
+        @AttributeDefinition(name = "Execution provider", description = "cpu; cuda (CUDA when available, else CPU, reported); tensorrt (TensorRT, with CUDA then CPU for the nodes it does not take; falls back to CUDA or CPU, reported); cuda-only and tensorrt-only fail the load instead of falling back; a model's parameters.provider overrides it")
         String provider() default "cpu";
 
-        @AttributeDefinition(name = "CUDA device", description = "GPU index for the CUDA provider", min = "0")
+        @AttributeDefinition(name = "CUDA device", description = "GPU index for the CUDA and TensorRT providers", min = "0")
         int cuda_device() default 0;
     }
 
@@ -108,8 +110,8 @@ public class OnnxEngine implements InferenceEngine {
             wanted = c.provider();
         }
         wanted = wanted.trim().toLowerCase(Locale.ROOT);
-        if (!wanted.equals("cpu") && !wanted.equals("cuda") && !wanted.equals("cuda-only")) {
-            throw new InferenceException(Kind.UNAVAILABLE, "unknown provider '" + wanted + "'; use cpu, cuda or cuda-only");
+        if (!PROVIDERS.contains(wanted)) {
+            throw new InferenceException(Kind.UNAVAILABLE, "unknown provider '" + wanted + "'; use one of " + String.join(", ", PROVIDERS));
         }
         int instances = Math.max(1, modelConfig.instanceCount);
         OrtSession[] sessions = new OrtSession[instances];
@@ -122,19 +124,46 @@ public class OnnxEngine implements InferenceEngine {
             options.setInterOpNumThreads(threads(modelConfig, "inter_op_threads", c.inter_op_threads()));
             options.setExecutionMode(c.parallel_execution() ? SessionOptions.ExecutionMode.PARALLEL : SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(SessionOptions.OptLevel.valueOf(c.optimization()));
-            if (wanted.startsWith("cuda")) {
-                if (availableProviders().contains(OrtProvider.CUDA)) {
+            EnumSet<OrtProvider> available = availableProviders();
+            boolean tensorrt = false;
+            if (wanted.startsWith("tensorrt")) {
+                // TensorRT first; the nodes it does not take go to CUDA (registered next), then CPU
+                if (available.contains(OrtProvider.TENSOR_RT)) {
                     try {
-                        options.addCUDA(c.cuda_device());
-                        provider = "CUDAExecutionProvider";
+                        options.addTensorrt(c.cuda_device());
+                        provider = "TensorrtExecutionProvider";
+                        tensorrt = true;
                     } catch (Exception | UnsatisfiedLinkError e) {
-                        note = "CUDA failed to start: " + e.getMessage();
+                        note = "TensorRT failed to start: " + e.getMessage();
                     }
                 } else {
-                    note = "this ONNX Runtime build has no CUDA provider (install org.kumiki.inference.onnxruntime.cuda on a site with an NVIDIA GPU)";
+                    note = "this ONNX Runtime build has no TensorRT provider (install org.kumiki.inference.onnxruntime.cuda on a site with an NVIDIA GPU and TensorRT)";
                 }
-                if (note != null && wanted.equals("cuda-only")) {
-                    throw new InferenceException(Kind.UNAVAILABLE, "provider cuda-only requested but " + note);
+                if (note != null && wanted.equals("tensorrt-only")) {
+                    throw new InferenceException(Kind.UNAVAILABLE, "provider tensorrt-only requested but " + note);
+                }
+            }
+            if (wanted.startsWith("cuda") || wanted.startsWith("tensorrt")) {
+                String cudaNote = null;
+                if (available.contains(OrtProvider.CUDA)) {
+                    try {
+                        options.addCUDA(c.cuda_device());
+                        if (!tensorrt) {
+                            provider = "CUDAExecutionProvider";
+                        }
+                    } catch (Exception | UnsatisfiedLinkError e) {
+                        cudaNote = "CUDA failed to start: " + e.getMessage();
+                    }
+                } else {
+                    cudaNote = "this ONNX Runtime build has no CUDA provider (install org.kumiki.inference.onnxruntime.cuda on a site with an NVIDIA GPU)";
+                }
+                if (cudaNote != null && wanted.equals("cuda-only")) {
+                    throw new InferenceException(Kind.UNAVAILABLE, "provider cuda-only requested but " + cudaNote);
+                }
+                if (tensorrt && cudaNote != null) {
+                    provider = "TensorrtExecutionProvider (nodes TensorRT does not take run on CPU: " + cudaNote + ")";
+                } else if (!tensorrt && cudaNote != null) {
+                    note = note == null ? cudaNote : note + "; " + cudaNote;
                 }
             }
             for (int i = 0; i < instances; i++) {
@@ -142,7 +171,7 @@ public class OnnxEngine implements InferenceEngine {
             }
             String reported = note == null ? provider : provider + " (fallback: " + note + ")";
             if (note != null) {
-                LOG.warn("Model {} version {} runs on CPU: {}", model, version, note);
+                LOG.warn("Model {} version {} runs on {}: {}", model, version, provider, note);
             }
             return new OnnxModel(environment, model, version, sessions, options, reported);
         } catch (InferenceException e) {
