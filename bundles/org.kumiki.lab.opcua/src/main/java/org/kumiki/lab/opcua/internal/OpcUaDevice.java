@@ -2,16 +2,19 @@ package org.kumiki.lab.opcua.internal;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
@@ -20,7 +23,9 @@ import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.UaExceptionStatus;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -248,24 +253,38 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
     static boolean lostConnection(Throwable e) {
         int depth = 0;
         for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof org.eclipse.milo.opcua.stack.core.UaExceptionStatus us && isCommunication(us.getStatusCode())) return true;
-            if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException) return true;
+            if (t instanceof UaExceptionStatus us && isCommunication(us.getStatusCode())) return true;
+            if (t instanceof IOException || t instanceof TimeoutException) return true;
         }
         return false;
     }
 
+    /** Status codes that mean the server went away or stopped answering, not that it refused. */
+    private static final Set<Long> COMMUNICATION = Set.of(StatusCodes.Bad_Timeout, StatusCodes.Bad_ConnectionClosed, StatusCodes.Bad_SessionClosed,
+            StatusCodes.Bad_SessionIdInvalid, StatusCodes.Bad_NotConnected, StatusCodes.Bad_ServerNotConnected, StatusCodes.Bad_SecureChannelClosed,
+            StatusCodes.Bad_CommunicationError, StatusCodes.Bad_TcpInternalError, StatusCodes.Bad_SecureChannelIdInvalid, StatusCodes.Bad_ConnectionRejected,
+            StatusCodes.Bad_SessionNotActivated,
+            // a server shutting down or gone quiet is a lost instrument too, not a failed command
+            StatusCodes.Bad_Shutdown, StatusCodes.Bad_ServerHalted, StatusCodes.Bad_RequestTimeout, StatusCodes.Bad_NoCommunication);
+
     static boolean isCommunication(StatusCode c) {
-        if (c == null) return false;
-        long v = c.getValue();
-        return v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_Timeout || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ConnectionClosed
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionClosed || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionIdInvalid
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NotConnected || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ServerNotConnected
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelClosed || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_CommunicationError
-                // a server shutting down or gone quiet is a lost instrument too, not a failed command
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_Shutdown || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ServerHalted
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_RequestTimeout || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NoCommunication
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_TcpInternalError || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SecureChannelIdInvalid
-                || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ConnectionRejected || v == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_SessionNotActivated;
+        return c != null && COMMUNICATION.contains(c.getValue());
+    }
+
+    /**
+     * Passes a good status; a bad one is a lost instrument ({@link DeviceDisconnectedException})
+     * when it is a communication status, else {@code what} failed on the server.
+     */
+    private void require(StatusCode c, String what) throws DeviceException {
+        if (c == null || c.isGood()) return;
+        if (isCommunication(c)) throw new DeviceDisconnectedException(s.name() + ": " + what + " " + c);
+        throw new DeviceException(s.name() + ": " + what + " failed on the server: " + c);
+    }
+
+    /** A value read from the server as a reading; a bad status fails instead of leaving a hole in an event. */
+    private ReadingDTO checked(String key, DataValue dv) throws DeviceException {
+        require(dv.getStatusCode(), "reading " + key);
+        return reading(dv);
     }
 
     @Override
@@ -285,12 +304,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
             try {
                 List<DataValue> vs = client.readValues(0, TimestampsToReturn.Both, ids);
                 for (int i = 0; i < missing.size(); i++) {
-                    DataValue dv = vs.get(i);
-                    if (dv.getStatusCode() != null && !dv.getStatusCode().isGood()) {
-                        if (isCommunication(dv.getStatusCode())) throw new DeviceDisconnectedException(s.name() + ": " + missing.get(i) + " " + dv.getStatusCode());
-                        throw new DeviceException(s.name() + ": reading " + missing.get(i) + " gave " + dv.getStatusCode());
-                    }
-                    out.put(missing.get(i), reading(dv));
+                    out.put(missing.get(i), checked(missing.get(i), vs.get(i)));
                 }
             } catch (UaException | RuntimeException e) {
                 throw failure("read", e);
@@ -309,14 +323,9 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
             List<DataValue> vs = client.readValues(0, TimestampsToReturn.Both, new ArrayList<>(readingNodes.values()));
             Map<String, ReadingDTO> out = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
-                DataValue dv = vs.get(i);
-                if (dv.getStatusCode() != null && !dv.getStatusCode().isGood()) {
-                    // an event with a hole in it would be a lost reading: fail, or suspend if the server is going
-                    if (isCommunication(dv.getStatusCode())) throw new DeviceDisconnectedException(s.name() + ": " + keys.get(i) + " " + dv.getStatusCode());
-                    throw new DeviceException(s.name() + ": reading " + keys.get(i) + " gave " + dv.getStatusCode());
-                }
-                out.put(keys.get(i), reading(dv));
-                latest.put(keys.get(i), out.get(keys.get(i)));
+                ReadingDTO r = checked(keys.get(i), vs.get(i));
+                out.put(keys.get(i), r);
+                latest.put(keys.get(i), r);
             }
             return out;
         } catch (UaException | RuntimeException e) {
@@ -353,11 +362,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
         check();
         try {
             List<StatusCode> r = client.writeValues(List.of(setpoint), List.of(DataValue.valueOnly(new Variant(v))));
-            StatusCode c = r.get(0);
-            if (!c.isGood()) {
-                if (isCommunication(c)) throw new DeviceDisconnectedException(s.name() + ": write " + c);
-                throw new DeviceException(s.name() + ": the server refused the set point: " + c);
-            }
+            require(r.get(0), "writing the set point");
         } catch (UaException | RuntimeException e) {
             throw failure("write", e);
         }
@@ -388,10 +393,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
         try {
             CallResponse resp = client.call(List.of(new CallMethodRequest(m[0], m[1], new Variant[0])));
             CallMethodResult r = resp.getResults()[0];
-            if (!r.getStatusCode().isGood()) {
-                if (isCommunication(r.getStatusCode())) throw new DeviceDisconnectedException(s.name() + ": " + what + " " + r.getStatusCode());
-                throw new DeviceException(s.name() + ": " + what + " method failed: " + r.getStatusCode());
-            }
+            require(r.getStatusCode(), what + " method");
         } catch (UaException | RuntimeException e) {
             throw failure(what, e);
         }
