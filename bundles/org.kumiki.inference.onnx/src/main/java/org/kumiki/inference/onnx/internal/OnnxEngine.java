@@ -2,7 +2,9 @@ package org.kumiki.inference.onnx.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -39,7 +41,7 @@ public class OnnxEngine implements InferenceEngine {
     public static final String PID = "org.kumiki.inference.onnx";
     public static final String PLATFORM = "onnxruntime_onnx";
     /** The values of {@code provider}, in a model's parameters or the engine configuration. */
-    public static final java.util.List<String> PROVIDERS = java.util.List.of("cpu", "cuda", "cuda-only", "tensorrt", "tensorrt-only");
+    public static final List<String> PROVIDERS = List.of("cpu", "cuda", "cuda-only", "tensorrt", "tensorrt-only");
     private static final Logger LOG = LoggerFactory.getLogger(OnnxEngine.class);
 
     @ObjectClassDefinition(name = "Kumiki ONNX Runtime engine", description = "Session settings for models of the onnxruntime_onnx platform; applied to models loaded afterwards")
@@ -115,8 +117,6 @@ public class OnnxEngine implements InferenceEngine {
         }
         int instances = Math.max(1, modelConfig.instanceCount);
         OrtSession[] sessions = new OrtSession[instances];
-        String provider = "CPUExecutionProvider";
-        String note = null;
         OrtEnvironment environment = env(); // before SessionOptions: it loads the native library
         SessionOptions options = new SessionOptions();
         try {
@@ -124,48 +124,18 @@ public class OnnxEngine implements InferenceEngine {
             options.setInterOpNumThreads(threads(modelConfig, "inter_op_threads", c.inter_op_threads()));
             options.setExecutionMode(c.parallel_execution() ? SessionOptions.ExecutionMode.PARALLEL : SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(SessionOptions.OptLevel.valueOf(c.optimization()));
-            EnumSet<OrtProvider> available = availableProviders();
-            boolean tensorrt = false;
+            // in ONNX Runtime's order of preference: TensorRT, then CUDA for the nodes it does not
+            // take, then CPU (always there); the first one registered runs the model
+            List<String> used = new ArrayList<>();
+            List<String> whyNot = new ArrayList<>();
             if (wanted.startsWith("tensorrt")) {
-                // TensorRT first; the nodes it does not take go to CUDA (registered next), then CPU
-                if (available.contains(OrtProvider.TENSOR_RT)) {
-                    try {
-                        options.addTensorrt(c.cuda_device());
-                        provider = "TensorrtExecutionProvider";
-                        tensorrt = true;
-                    } catch (Exception | UnsatisfiedLinkError e) {
-                        note = "TensorRT failed to start: " + e.getMessage();
-                    }
-                } else {
-                    note = "this ONNX Runtime build has no TensorRT provider (install org.kumiki.inference.onnxruntime.cuda on a site with an NVIDIA GPU and TensorRT)";
-                }
-                if (note != null && wanted.equals("tensorrt-only")) {
-                    throw new InferenceException(Kind.UNAVAILABLE, "provider tensorrt-only requested but " + note);
-                }
+                register(OrtProvider.TENSOR_RT, "TensorRT", wanted.equals("tensorrt-only"), () -> options.addTensorrt(c.cuda_device()), used, whyNot);
             }
-            if (wanted.startsWith("cuda") || wanted.startsWith("tensorrt")) {
-                String cudaNote = null;
-                if (available.contains(OrtProvider.CUDA)) {
-                    try {
-                        options.addCUDA(c.cuda_device());
-                        if (!tensorrt) {
-                            provider = "CUDAExecutionProvider";
-                        }
-                    } catch (Exception | UnsatisfiedLinkError e) {
-                        cudaNote = "CUDA failed to start: " + e.getMessage();
-                    }
-                } else {
-                    cudaNote = "this ONNX Runtime build has no CUDA provider (install org.kumiki.inference.onnxruntime.cuda on a site with an NVIDIA GPU)";
-                }
-                if (cudaNote != null && wanted.equals("cuda-only")) {
-                    throw new InferenceException(Kind.UNAVAILABLE, "provider cuda-only requested but " + cudaNote);
-                }
-                if (tensorrt && cudaNote != null) {
-                    provider = "TensorrtExecutionProvider (nodes TensorRT does not take run on CPU: " + cudaNote + ")";
-                } else if (!tensorrt && cudaNote != null) {
-                    note = note == null ? cudaNote : note + "; " + cudaNote;
-                }
+            if (!wanted.equals("cpu")) {
+                register(OrtProvider.CUDA, "CUDA", wanted.equals("cuda-only"), () -> options.addCUDA(c.cuda_device()), used, whyNot);
             }
+            String provider = used.isEmpty() ? "CPUExecutionProvider" : used.get(0);
+            String note = whyNot.isEmpty() ? null : String.join("; ", whyNot);
             for (int i = 0; i < instances; i++) {
                 sessions[i] = environment.createSession(file.toString(), options);
             }
@@ -182,6 +152,35 @@ public class OnnxEngine implements InferenceEngine {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ");
             throw new InferenceException(Kind.UNAVAILABLE, "ONNX Runtime cannot load " + file.getFileName() + ": " + msg, e);
         }
+    }
+
+    /** Adds one execution provider to the session options; may fail with the ONNX Runtime's reason. */
+    interface ProviderSetup {
+        void add() throws Exception;
+    }
+
+    /**
+     * Registers {@code provider} ({@code name} in messages): its ONNX Runtime name goes to
+     * {@code used}, or the reason it cannot run to {@code whyNot}; when it is {@code required}
+     * (cuda-only, tensorrt-only) that reason fails the load instead.
+     */
+    private static void register(OrtProvider provider, String name, boolean required, ProviderSetup setup, List<String> used, List<String> whyNot) {
+        String reason;
+        if (!availableProviders().contains(provider)) {
+            reason = "this ONNX Runtime build has no " + name + " provider (GPU sites install org.kumiki.inference.onnxruntime.cuda)";
+        } else {
+            try {
+                setup.add();
+                used.add(provider.getName());
+                return;
+            } catch (Exception | UnsatisfiedLinkError e) {
+                reason = name + " failed to start: " + e.getMessage();
+            }
+        }
+        if (required) {
+            throw new InferenceException(Kind.UNAVAILABLE, "provider " + name.toLowerCase(Locale.ROOT) + "-only requested but " + reason);
+        }
+        whyNot.add(reason);
     }
 
     /** A model's parameters.<name> (0..256) or the engine's setting. */
