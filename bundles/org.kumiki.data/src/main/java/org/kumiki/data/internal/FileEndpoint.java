@@ -16,7 +16,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.kumiki.data.api.dto.EntryDTO;
 import org.kumiki.data.api.spi.Endpoint;
@@ -39,8 +45,8 @@ public class FileEndpoint implements Endpoint {
      * sync_file_range: an fdatasync on this thread does it), so the disk works while chunks
      * are hashed instead of all at the final fsync. One thread, gone when idle.
      */
-    private final java.util.concurrent.ThreadPoolExecutor writeback = new java.util.concurrent.ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
-            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+    private final ThreadPoolExecutor writeback = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "kumiki-data-writeback");
                 t.setDaemon(true);
                 return t;
@@ -265,11 +271,11 @@ public class FileEndpoint implements Endpoint {
         /** Created by this handle and not written beyond its end yet: empty. */
         volatile boolean fresh;
         /** Bytes written since the last write-back started; one write-back at a time. */
-        private final java.util.concurrent.atomic.AtomicLong unsynced = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.Executor writebacks;
-        private java.util.concurrent.CompletableFuture<Void> writeback = java.util.concurrent.CompletableFuture.completedFuture(null);
+        private final AtomicLong unsynced = new AtomicLong();
+        private final Executor writebacks;
+        private CompletableFuture<Void> writeback = CompletableFuture.completedFuture(null);
 
-        FileWrite(Path path, FileChannel ch, boolean fresh, java.util.concurrent.Executor writebacks) {
+        FileWrite(Path path, FileChannel ch, boolean fresh, Executor writebacks) {
             this.path = path;
             this.ch = ch;
             this.fresh = fresh;
@@ -294,14 +300,14 @@ public class FileEndpoint implements Endpoint {
                 if (!writeback.isDone()) return;
                 unsynced.set(0);
                 try {
-                    writeback = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    writeback = CompletableFuture.runAsync(() -> {
                         try {
                             ch.force(false);
                         } catch (IOException e) {
                             // the final force() reports what matters; this one only starts early
                         }
                     }, writebacks);
-                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                } catch (RejectedExecutionException stopped) {
                     // endpoint deactivated: the final force() still makes it durable
                 }
             }
@@ -337,7 +343,7 @@ public class FileEndpoint implements Endpoint {
 
         @Override
         public void close() throws IOException {
-            java.util.concurrent.CompletableFuture<Void> w;
+            CompletableFuture<Void> w;
             synchronized (this) {
                 w = writeback;
             }
