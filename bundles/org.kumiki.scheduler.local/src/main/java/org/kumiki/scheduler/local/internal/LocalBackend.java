@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * Runs tasks on this node. Commands become processes (stdout/stderr to files, GPU tasks get
  * CUDA_VISIBLE_DEVICES, cancel kills the whole process tree: SIGTERM, then SIGKILL after a
  * grace period); functions run in-process on a pool.
+ *
+ * <p>Every task process carries the environment marker {@link ProcessTable#MARKER} (task
+ * folder and attempt), which all its descendants inherit, also those that left its session
+ * with {@code setsid} or were double-forked: cancel and walltime kill them all, and before a
+ * task runs again (a retry, or after a restart of the container) whatever is left of its
+ * earlier attempts is killed first. The job id is {@code <pid>:<start time>} (clock ticks
+ * from {@code /proc/<pid>/stat}), so a reused pid is never mistaken for the task.
  */
 @Component(configurationPid = LocalBackend.PID, property = ExecutionBackend.NAME + "=local")
 @Designate(ocd = LocalBackend.Config.class)
@@ -62,6 +72,9 @@ public class LocalBackend implements ExecutionBackend {
 
         @AttributeDefinition(name = "Function threads", description = "Threads running in-process functions; 0 = CPUs", min = "0")
         int function_threads() default 0;
+
+        @AttributeDefinition(name = "Function wait (s)", description = "How long a function task waits at start for its function to be registered (bundles still starting after a restart) before it fails", min = "0")
+        long function_wait_s() default 60;
     }
 
     private final Capacity capacity;
@@ -69,6 +82,9 @@ public class LocalBackend implements ExecutionBackend {
     private final Map<String, TaskFunction> functions = new ConcurrentHashMap<>();
     private final Map<TaskExecution, Process> processes = new ConcurrentHashMap<>();
     private final Map<TaskExecution, Future<?>> calls = new ConcurrentHashMap<>();
+    /** Function tasks waiting for their function to be registered, with their time-outs. */
+    private final Map<TaskExecution, Future<?>> awaitingFunction = new ConcurrentHashMap<>();
+    private final long functionWaitMs;
     private final ExecutorService functionPool;
     private final ExecutorService waiters = Executors.newCachedThreadPool(daemon("kumiki-local-waiter"));
     private final ScheduledExecutorService killer;
@@ -83,6 +99,7 @@ public class LocalBackend implements ExecutionBackend {
         long mem = config.memory_mib() > 0 ? config.memory_mib() << 20 : (long) (hwMem * 0.9);
         this.capacity = new Capacity(cpus, gpus, mem);
         this.graceMs = config.kill_grace_ms();
+        this.functionWaitMs = Math.max(0, config.function_wait_s()) * 1000L;
         int threads = config.function_threads() > 0 ? config.function_threads() : cpus;
         this.functionPool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("kumiki-local-function"));
         this.killer = Executors.newSingleThreadScheduledExecutor(daemon("kumiki-local-killer"));
@@ -101,7 +118,17 @@ public class LocalBackend implements ExecutionBackend {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addFunction(TaskFunction f, Map<String, Object> props) {
         Object n = props.get(TaskFunction.NAME);
-        if (n != null) functions.put(n.toString(), f);
+        if (n == null) return;
+        functions.put(n.toString(), f);
+        for (TaskExecution e : new ArrayList<>(awaitingFunction.keySet())) {
+            if (n.toString().equals(e.spec().function)) {
+                Future<?> timeout = awaitingFunction.remove(e);
+                if (timeout == null) continue; // timed out or cancelled meanwhile
+                timeout.cancel(false);
+                LOG.info("task {}: function '{}' is registered now; starting", e.taskId(), n);
+                startFunction(e);
+            }
+        }
     }
 
     void removeFunction(TaskFunction f, Map<String, Object> props) {
@@ -142,9 +169,24 @@ public class LocalBackend implements ExecutionBackend {
     }
 
     private void startFunction(TaskExecution e) {
-        TaskFunction fn = functions.get(e.spec().function);
+        String name = e.spec().function;
+        TaskFunction fn = functions.get(name);
         if (fn == null) {
-            e.failed("function '" + e.spec().function + "' is no longer registered");
+            // its bundle may still be starting (after a restart the scheduler starts queued
+            // tasks as soon as this backend is up): wait for it, bounded
+            Future<?> timeout = killer.schedule(() -> {
+                if (awaitingFunction.remove(e) != null) {
+                    e.failed("function '" + name + "' is not registered (waited " + functionWaitMs / 1000 + " s for it"
+                            + (functions.isEmpty() ? "; none is registered)" : "; registered: " + String.join(", ", new java.util.TreeSet<>(functions.keySet())) + ")"));
+                }
+            }, functionWaitMs, TimeUnit.MILLISECONDS);
+            awaitingFunction.put(e, timeout);
+            LOG.info("task {} waits up to {} s for function '{}' to be registered", e.taskId(), functionWaitMs / 1000, name);
+            // registered between the look-up and now: start it
+            if (functions.containsKey(name) && awaitingFunction.remove(e) != null) {
+                timeout.cancel(false);
+                startFunction(e);
+            }
             return;
         }
         TaskFunction.Context ctx = new TaskFunction.Context() {
@@ -179,6 +221,7 @@ public class LocalBackend implements ExecutionBackend {
         for (int g : gpus) cvd.append(cvd.length() == 0 ? "" : ",").append(g);
         pb.environment().put("CUDA_VISIBLE_DEVICES", cvd.toString());
         pb.environment().put("KUMIKI_TASK_ID", e.taskId());
+        pb.environment().put(ProcessTable.MARKER, ProcessTable.marker(e.taskDirectory(), e.attempt()));
         pb.environment().put("KUMIKI_CPUS", Integer.toString(Math.max(1, spec.resources.cpus)));
         Path out = spec.stdout != null ? Path.of(spec.stdout) : null;
         Path err = spec.stderr != null ? Path.of(spec.stderr) : null;
@@ -190,9 +233,14 @@ public class LocalBackend implements ExecutionBackend {
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
         pb.redirectError(out.equals(err) ? ProcessBuilder.Redirect.appendTo(out.toFile()) : ProcessBuilder.Redirect.appendTo(err.toFile()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (e.attempt() > 1) {
+            // an earlier attempt may have left processes (a retry after a walltime kill still
+            // in its grace period, survivors of a container that was killed): never run twice
+            killLeftovers(e, null, "before attempt " + e.attempt());
+        }
         Process p = pb.start();
         processes.put(e, p);
-        e.running(Long.toString(p.pid()));
+        e.running(jobId(p.pid()));
         if (e.isCancelRequested()) kill(e);
         // wait on a thread of our own: Process.onExit() hands completions to the common
         // fork-join pool, one thread on a 2-core machine, which would serialise every
@@ -210,8 +258,54 @@ public class LocalBackend implements ExecutionBackend {
         });
     }
 
+    /** {@code <pid>:<start time>}, or the pid alone where /proc cannot tell the start time. */
+    static String jobId(long pid) {
+        return ProcessTable.startTime(pid).map(t -> pid + ":" + t).orElse(Long.toString(pid));
+    }
+
+    /**
+     * Kills, and waits for, every process left by earlier attempts of the task: those with its
+     * marker, and the process recorded under {@code jobId} if it is still the same process
+     * (same start time). Logs what it found. Returns how many it found.
+     */
+    int killLeftovers(TaskExecution e, String jobId, String when) {
+        String prefix = ProcessTable.taskPrefix(e.taskDirectory());
+        Map<ProcessHandle, String> found = ProcessTable.marked(v -> v.startsWith(prefix));
+        if (jobId != null) {
+            String[] parts = jobId.split(":");
+            try {
+                long pid = Long.parseLong(parts[0]);
+                Optional<Long> start = ProcessTable.startTime(pid);
+                if (parts.length == 2 && start.isPresent() && start.get() == Long.parseLong(parts[1])) {
+                    ProcessHandle.of(pid).ifPresent(h -> {
+                        found.putIfAbsent(h, "recorded job id " + jobId);
+                        h.descendants().forEach(d -> found.putIfAbsent(d, "descendant of " + pid));
+                    });
+                }
+            } catch (NumberFormatException ex) {
+                // not a local job id: nothing recorded to check
+            }
+        }
+        found.keySet().removeIf(h -> !ProcessTable.alive(h));
+        if (found.isEmpty()) return 0;
+        List<String> what = new ArrayList<>();
+        for (Map.Entry<ProcessHandle, String> f : found.entrySet()) {
+            what.add(f.getKey().pid() + " " + f.getKey().info().command().orElse("?") + " (" + f.getValue() + ")");
+        }
+        LOG.warn("task {}: {} process(es) of an earlier attempt still run {}; killing them: {}", e.taskId(), found.size(), when, String.join(", ", what));
+        List<Long> left = ProcessTable.terminate(new ArrayList<>(found.keySet()), graceMs);
+        if (!left.isEmpty()) LOG.error("task {}: processes {} survived SIGKILL", e.taskId(), left);
+        return found.size();
+    }
+
     @Override
     public void cancel(TaskExecution e) {
+        Future<?> waiting = awaitingFunction.remove(e);
+        if (waiting != null) {
+            waiting.cancel(false);
+            e.cancelled("cancelled while waiting for function '" + e.spec().function + "' to be registered");
+            return;
+        }
         Future<?> f = calls.remove(e);
         if (f != null) {
             f.cancel(true);
@@ -221,28 +315,38 @@ public class LocalBackend implements ExecutionBackend {
         kill(e);
     }
 
-    /** SIGTERM to the process and all its descendants, SIGKILL to whatever is left after the grace period. */
+    /**
+     * SIGTERM to the process, all its descendants and every process with this attempt's marker
+     * (those that left the tree with setsid or a double fork), SIGKILL to whatever is left
+     * after the grace period.
+     */
     private void kill(TaskExecution e) {
         Process p = processes.get(e);
         if (p == null) return;
+        String marker = ProcessTable.marker(e.taskDirectory(), e.attempt());
         // snapshot the tree first (children are re-parented once their parent dies), then
         // signal the task's own process before its children so a shell cannot carry on
-        List<ProcessHandle> tree = new ArrayList<>();
+        Set<ProcessHandle> tree = new LinkedHashSet<>();
         tree.add(p.toHandle());
         p.descendants().forEach(tree::add);
+        tree.addAll(ProcessTable.marked(marker::equals).keySet());
         for (ProcessHandle h : tree) h.destroy();
         killer.schedule(() -> {
             for (ProcessHandle h : tree) {
                 if (h.isAlive()) h.destroyForcibly();
             }
-            // children forked after the first snapshot
+            // children forked after the first snapshot, wherever they went
             p.descendants().forEach(ProcessHandle::destroyForcibly);
+            ProcessTable.marked(marker::equals).keySet().forEach(ProcessHandle::destroyForcibly);
         }, graceMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public boolean reattach(TaskExecution e, String backendJobId) {
-        // a local process or function died with the container: nothing to reattach to
+        // the container died, and with it the output pipes and the wait on the process: its
+        // outcome cannot be known. Whatever survived is killed now, before the scheduler marks
+        // the task LOST and perhaps runs it again, so it never runs twice at once
+        if (e.spec().function == null) killLeftovers(e, backendJobId, "after a restart of the container");
         return false;
     }
 
@@ -252,6 +356,7 @@ public class LocalBackend implements ExecutionBackend {
             kill(e);
         }
         for (Map.Entry<TaskExecution, Future<?>> c : calls.entrySet()) c.getValue().cancel(true);
+        awaitingFunction.values().forEach(w -> w.cancel(false));
         functionPool.shutdownNow();
         waiters.shutdown();
         killer.schedule(killer::shutdown, graceMs + 100, TimeUnit.MILLISECONDS);

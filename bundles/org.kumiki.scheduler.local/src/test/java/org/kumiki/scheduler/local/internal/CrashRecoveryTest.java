@@ -49,7 +49,7 @@ class CrashRecoveryTest {
             // them up whatever happens; not queued-N, which this scheduler may have started already
             for (TaskRecordDTO t : all) {
                 if (t.backendJobId != null && t.spec.name.startsWith("long-") && t.spec.command.size() > 0 && "sleep".equals(t.spec.command.get(0))) {
-                    ProcessHandle.of(Long.parseLong(t.backendJobId)).ifPresent(ProcessHandle::destroyForcibly);
+                    ProcessHandle.of(Long.parseLong(t.backendJobId.split(":")[0])).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
             assertEquals(1000, all.size(), "every record is still there");

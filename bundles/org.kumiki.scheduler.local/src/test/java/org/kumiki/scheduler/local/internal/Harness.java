@@ -19,9 +19,13 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path state, int cpus, int gpus, long memoryMib, boolean withFunctions) throws Exception {
+        this(state, config(cpus, gpus, memoryMib, 60), withFunctions);
+    }
+
+    Harness(Path state, LocalBackend.Config config, boolean withFunctions) throws Exception {
         JournalFactoryComponent journals = new JournalFactoryComponent(5);
         scheduler = new SchedulerImpl(journals, state, "local", 1000);
-        local = new LocalBackend(null, config(cpus, gpus, memoryMib));
+        local = new LocalBackend(null, config);
         if (withFunctions) {
             function("echo", (args, ctx) -> args);
             function("noop", (args, ctx) -> null);
@@ -40,7 +44,7 @@ final class Harness implements AutoCloseable {
         local.addFunction(f, Map.of(TaskFunction.NAME, name));
     }
 
-    static LocalBackend.Config config(int cpus, int gpus, long memoryMib) {
+    static LocalBackend.Config config(int cpus, int gpus, long memoryMib, long functionWaitS) {
         return new LocalBackend.Config() {
             @Override public Class<? extends Annotation> annotationType() { return LocalBackend.Config.class; }
             @Override public int cpus() { return cpus; }
@@ -48,6 +52,7 @@ final class Harness implements AutoCloseable {
             @Override public long memory_mib() { return memoryMib; }
             @Override public long kill_grace_ms() { return 500; }
             @Override public int function_threads() { return 0; }
+            @Override public long function_wait_s() { return functionWaitS; }
         };
     }
 
