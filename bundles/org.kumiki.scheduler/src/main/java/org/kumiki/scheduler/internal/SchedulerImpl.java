@@ -564,6 +564,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
 
     @Override
     public void queued(Execution e, String backendJobId) {
+        if (stopped) return; // closed: the journal keeps the task as it was, for the next scheduler
         List<Runnable> after = new ArrayList<>(1);
         lock.lock();
         try {
@@ -583,6 +584,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
 
     @Override
     public void running(Execution e, String backendJobId) {
+        if (stopped) return; // closed: the journal keeps the task as it was, for the next scheduler
         List<Runnable> after = new ArrayList<>(1);
         lock.lock();
         try {
@@ -634,6 +636,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
 
     @Override
     public void ended(Execution e, TaskState state, Integer exitCode, String reason, String result) {
+        if (stopped) return; // closed: the journal keeps the task as it was, for the next scheduler
         List<Runnable> after = new ArrayList<>(2);
         List<Start> starts = null;
         lock.lock();
