@@ -30,6 +30,8 @@ final class Run {
     final List<ThermoDTO> thermo = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     SimulationResultDTO result;
+    /** Journal records of thermo rows written so far (chunks of THERMO_CHUNK rows). */
+    int journaledChunks;
 
     Run(String id, SimulationSpec spec, String engine, Path dir, long submitted) {
         this.id = id;

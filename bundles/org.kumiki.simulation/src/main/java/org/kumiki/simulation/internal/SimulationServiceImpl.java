@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.kumiki.platform.api.Installation;
+import org.kumiki.platform.api.journal.Journal;
+import org.kumiki.platform.api.journal.JournalFactory;
 import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskRejectedException;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
@@ -64,6 +66,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * progress and cancellation, keeps each run's record and results under
  * {@code state/simulation/runs/<id>/}, and runs sweeps as scheduler function tasks
  * ({@value #FUNCTION}) whose results it collects into one dataset.
+ *
+ * <p>A run is journaled (platform {@link Journal} in {@code state/simulation/journal}) when
+ * it is submitted, when it starts and at each thermo output, and its record moves to
+ * {@code run.json} when it ends. A run the container did not see end (killed mid-way) is
+ * listed after the restart as {@link RunState#INTERRUPTED} with its thermo rows so far.
  */
 @Component(service = {SimulationService.class, TaskFunction.class}, configurationPid = SimulationServiceImpl.PID,
     immediate = true, property = TaskFunction.NAME + "=" + SimulationServiceImpl.FUNCTION)
@@ -84,7 +91,12 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         int max_concurrent_runs() default 1;
     }
 
+    /** Rows of thermo per journal record: a thermo output rewrites one record of at most this many rows. */
+    static final int THERMO_CHUNK = 100;
+
     private final Path stateDir;
+    /** Null only for the tests' journal-less constructor. */
+    private final Journal journal;
     private final ExecutorService pool;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Map<String, Sweep> sweeps = new ConcurrentHashMap<>();
@@ -118,15 +130,23 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
     }
 
     @Activate
-    public SimulationServiceImpl(@Reference Installation installation, Config config) throws IOException {
-        this(config.state_dir().isBlank() ? installation.stateDirectory("simulation") : Path.of(config.state_dir()),
+    public SimulationServiceImpl(@Reference Installation installation, @Reference JournalFactory journals, Config config) throws IOException {
+        this(journals, config.state_dir().isBlank() ? installation.stateDirectory("simulation") : Path.of(config.state_dir()),
             config.max_concurrent_runs());
     }
 
+    /** Without a journal: runs that do not end are not kept (for tests of other parts). */
     public SimulationServiceImpl(Path stateDir, int maxConcurrent) throws IOException {
+        this(null, stateDir, maxConcurrent);
+    }
+
+    /** Package-private: SCR must find one public constructor with three arguments, the one above. */
+    SimulationServiceImpl(JournalFactory journals, Path stateDir, int maxConcurrent) throws IOException {
         this.stateDir = stateDir.toAbsolutePath();
         Files.createDirectories(this.stateDir.resolve("runs"));
         Files.createDirectories(this.stateDir.resolve("sweeps"));
+        Map<String, byte[]> live = new java.util.LinkedHashMap<>();
+        this.journal = journals == null ? null : journals.open(this.stateDir.resolve("journal"), live::put);
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(Math.max(1, maxConcurrent), r -> {
             Thread t = new Thread(r, "kumiki-simulation-" + n.incrementAndGet());
@@ -134,6 +154,9 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             return t;
         });
         load();
+        if (journal != null) {
+            recoverInterrupted(live);
+        }
     }
 
     @Deactivate
@@ -142,6 +165,155 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             r.cancelRequested = true;
         }
         pool.shutdownNow();
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                LOG.warn("closing the simulation journal: {}", e.toString());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the journal
+
+    static String runKey(String id) {
+        return "run/" + id;
+    }
+
+    static String thermoKey(String id, int chunk) {
+        return "thermo/" + id + "/" + chunk;
+    }
+
+    /** The run's record (state, spec), at submit and at start. */
+    private void journalRun(Run run) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            Stored s = new Stored();
+            s.run = run.dto();
+            s.spec = run.spec;
+            journal.put(runKey(run.id), Json.MAPPER.writeValueAsBytes(s));
+            journal.flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot journal run {}: {}", run.id, e.toString());
+        }
+    }
+
+    /** The chunk of thermo rows that holds the newest row (lock on run held). */
+    private void journalThermo(Run run) {
+        if (journal == null) {
+            return;
+        }
+        int last = run.thermo.size() - 1;
+        int chunk = last / THERMO_CHUNK;
+        run.journaledChunks = Math.max(run.journaledChunks, chunk + 1);
+        try {
+            journal.put(thermoKey(run.id, chunk),
+                Json.MAPPER.writeValueAsBytes(run.thermo.subList(chunk * THERMO_CHUNK, last + 1)));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot journal thermo of run {}: {}", run.id, e.toString());
+        }
+    }
+
+    /** Once run.json holds the run: its journal records go. */
+    private void forget(String id, int thermoChunks) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            journal.remove(runKey(id));
+            for (int c = 0; c < thermoChunks; c++) {
+                journal.remove(thermoKey(id, c));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot drop the journal records of run {}: {}", id, e.toString());
+        }
+    }
+
+    /**
+     * Runs the journal knows but that have no final run.json: the container stopped (or was
+     * killed) while they were queued or running. They become INTERRUPTED, with their thermo.
+     */
+    private void recoverInterrupted(Map<String, byte[]> live) throws IOException {
+        long liveBytes = 0;
+        Map<String, List<ThermoDTO>> thermo = new HashMap<>();
+        Map<String, Stored> recs = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : live.entrySet()) {
+            liveBytes += e.getValue().length + e.getKey().length();
+            try {
+                if (e.getKey().startsWith("run/")) {
+                    recs.put(e.getKey().substring(4), Json.MAPPER.readValue(e.getValue(), Stored.class));
+                } else if (e.getKey().startsWith("thermo/")) {
+                    String rest = e.getKey().substring(7);
+                    int slash = rest.lastIndexOf('/');
+                    int chunk = Integer.parseInt(rest.substring(slash + 1));
+                    List<ThermoDTO> rows = thermo.computeIfAbsent(rest.substring(0, slash), k -> new ArrayList<>());
+                    ThermoDTO[] got = Json.MAPPER.readValue(e.getValue(), ThermoDTO[].class);
+                    while (rows.size() < chunk * THERMO_CHUNK) {
+                        rows.add(null); // a chunk lost to damage: filled below
+                    }
+                    for (int i = 0; i < got.length; i++) {
+                        int at = chunk * THERMO_CHUNK + i;
+                        if (at < rows.size()) {
+                            rows.set(at, got[i]);
+                        } else {
+                            rows.add(got[i]);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("simulation journal record {} is unreadable and skipped: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        for (Map.Entry<String, Stored> e : recs.entrySet()) {
+            String id = e.getKey();
+            List<ThermoDTO> rows = thermo.getOrDefault(id, List.of());
+            Run known = runs.get(id);
+            if (known != null && known.state.isTerminal()) {
+                forget(id, chunks(rows.size())); // run.json was written; the crash came before the journal was cleaned
+                continue;
+            }
+            Stored s = e.getValue();
+            if (s.run == null || s.spec == null) {
+                continue;
+            }
+            Run r = new Run(id, s.spec, s.run.engine, stateDir.resolve("runs").resolve(id), s.run.submitted);
+            r.started = s.run.started;
+            r.atoms = s.run.atoms;
+            for (ThermoDTO t : rows) {
+                if (t != null) {
+                    r.thermo.add(t);
+                }
+            }
+            r.step = r.thermo.isEmpty() ? s.run.step : r.thermo.get(r.thermo.size() - 1).step;
+            r.state = RunState.INTERRUPTED;
+            r.ended = System.currentTimeMillis();
+            r.message = RunState.RUNNING.name().equals(s.run.state)
+                ? "interrupted at step " + r.step + " of " + s.spec.steps + ": the container stopped while it ran ("
+                    + r.thermo.size() + " thermo rows kept)"
+                : "interrupted: the container stopped before the run started";
+            r.done.complete(r.dto());
+            runs.put(id, r);
+            if (store(r)) {
+                forget(id, chunks(rows.size()));
+            }
+            LOG.warn("simulation run {} {}", id, r.message);
+        }
+        for (String id : thermo.keySet()) {
+            if (!recs.containsKey(id)) {
+                forget(id, chunks(thermo.get(id).size())); // orphaned rows (its run record was damaged)
+            }
+        }
+        journal.flush();
+        if (journal.sizeBytes() > 1 << 20 && journal.sizeBytes() > 3 * liveBytes) {
+            Map<String, byte[]> keep = new java.util.LinkedHashMap<>(live);
+            keep.keySet().removeIf(k -> {
+                String id = k.startsWith("run/") ? k.substring(4) : k.startsWith("thermo/") ? k.substring(7, k.lastIndexOf('/')) : null;
+                return id == null || runs.containsKey(id);
+            });
+            journal.compact(keep);
+        }
     }
 
     @Reference(service = SimulationEngine.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -228,6 +400,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         String id = "run-" + idBase + "-" + seq.incrementAndGet();
         Run run = new Run(id, spec, engine, stateDir.resolve("runs").resolve(id), System.currentTimeMillis());
         runs.put(id, run);
+        journalRun(run);
         return run;
     }
 
@@ -241,6 +414,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             run.state = RunState.RUNNING;
             run.started = System.currentTimeMillis();
         }
+        journalRun(run);
         post(run);
         try {
             Files.createDirectories(run.dir);
@@ -284,6 +458,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
                 synchronized (run) {
                     run.thermo.add(row);
                     run.step = row.step;
+                    journalThermo(run);
                 }
             }
 
@@ -319,12 +494,19 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             }
             dto = run.dto();
         }
-        store(run);
+        if (store(run)) {
+            forget(run.id, run.journaledChunks);
+        }
         post(run);
         run.done.complete(dto);
     }
 
-    private void store(Run run) {
+    static int chunks(int rows) {
+        return (rows + THERMO_CHUNK - 1) / THERMO_CHUNK;
+    }
+
+    /** Writes run.json; false when it could not (the journal then keeps the run). */
+    private boolean store(Run run) {
         try {
             Files.createDirectories(run.dir);
             Stored s = new Stored();
@@ -334,8 +516,10 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             Path tmp = run.dir.resolve("run.json.tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(s));
             Files.move(tmp, run.dir.resolve("run.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
         } catch (IOException e) {
             LOG.error("cannot store run {}: {}", run.id, e.getMessage());
+            return false;
         }
     }
 
