@@ -66,7 +66,51 @@ public class MdEngine implements SimulationEngine {
                 throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "box %.3g is smaller than cutoff + skin %.3g: use more cells", minBox, s.cutoff + s.skin));
             }
+            checkMemory(4L * s.cellsX * s.cellsY * s.cellsZ, s.density, a * s.cellsX, a * s.cellsY, a * s.cellsZ, s,
+                availableHeapBytes());
         }
+    }
+
+    /** Heap the JVM may still allocate: its maximum less what is in use now. */
+    static long availableHeapBytes() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * Bytes a run of {@code atoms} atoms at number density {@code rho} in a box of
+     * {@code lx * ly * lz} needs at its peak: the atoms, the integrator's positions, forces
+     * (one array per thread) and saved positions, the per-thread half neighbour lists (grown by
+     * doubling), ghost atoms in the cutoff shell, bins, the spatial sort's temporaries and the
+     * thermo rows, plus a fixed margin.
+     */
+    static long bytesNeeded(long atoms, double rho, double lx, double ly, double lz, SimulationSpec s) {
+        double rn = s.cutoff * s.sigma + s.skin;
+        int threads = (int) Math.max(1, Math.min(s.threads > 0 ? s.threads : Runtime.getRuntime().availableProcessors(),
+            Math.max(1, atoms / 64)));
+        double halfNeighbours = 2.0 / 3.0 * Math.PI * rn * rn * rn * rho;
+        double ghosts = Math.max(0, rho * ((lx + 2 * rn) * (ly + 2 * rn) * (lz + 2 * rn) - lx * ly * lz));
+        double perAtom = 64 + 27 + 27.0 * threads + 24 + 4.0 * threads + 8 * halfNeighbours + 9 + 4 + 72;
+        double perGhost = 27 + 27.0 * threads + 9 + 58;
+        long rows = s.thermoEvery > 0 ? s.steps / s.thermoEvery + 2 : 2;
+        return (long) Math.min(Long.MAX_VALUE / 2, atoms * perAtom + ghosts * perGhost + rows * 160.0) + (16L << 20);
+    }
+
+    /** Refuses, before anything is allocated, a run that the heap cannot hold; one line with the estimate and the limit. */
+    static void checkMemory(long atoms, double rho, double lx, double ly, double lz, SimulationSpec s, long available) {
+        long need = bytesNeeded(atoms, rho, lx, ly, lz, s);
+        if (need > available) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                "%,d atoms need about %s of heap but only %s is free (max heap %s): use fewer cells or start the container with a larger -Xmx",
+                atoms, size(need), size(Math.max(0, available)), size(Runtime.getRuntime().maxMemory())));
+        }
+    }
+
+    static String size(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 
     @Override
@@ -89,6 +133,11 @@ public class MdEngine implements SimulationEngine {
             }
             if (atoms.n < 2) {
                 throw new SimulationFailedException("need at least 2 atoms, the data file has " + atoms.n);
+            }
+            try {
+                checkMemory(atoms.n, atoms.n / atoms.volume(), atoms.lx(), atoms.ly(), atoms.lz(), s, availableHeapBytes());
+            } catch (IllegalArgumentException e) {
+                throw new SimulationFailedException(e.getMessage());
             }
         } else {
             atoms = Atoms.fcc(s.density, s.cellsX, s.cellsY, s.cellsZ);

@@ -85,6 +85,40 @@ class MdEngineTest {
     }
 
     @Test
+    void refusesARunTheHeapCannotHoldWithTheEstimateAndTheLimit() {
+        SimulationSpec s = small();
+        s.cellsX = s.cellsY = s.cellsZ = 40; // 256,000 atoms: well over 64 MiB
+        double a = Math.pow(4.0 / s.density, 1.0 / 3.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> MdEngine.checkMemory(256_000, s.density, 40 * a, 40 * a, 40 * a, s, 64L << 20));
+        assertTrue(e.getMessage().startsWith("256,000 atoms need about "), e.getMessage());
+        assertTrue(e.getMessage().contains("only 64.0 MiB is free"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        // the small system fits in the same limit
+        MdEngine.checkMemory(500, s.density, 5 * a, 5 * a, 5 * a, small(), 64L << 20);
+        // the estimate grows with the system and the threads
+        long one = MdEngine.bytesNeeded(256_000, s.density, 40 * a, 40 * a, 40 * a, s);
+        s.threads = 8;
+        assertTrue(MdEngine.bytesNeeded(256_000, s.density, 40 * a, 40 * a, 40 * a, s) > one);
+        assertTrue(one > 256_000L * 300, "at least the neighbour lists and arrays: " + one);
+    }
+
+    @Test
+    void cells230IsRefusedAtValidationAndAtRunBeforeAnyAllocation() {
+        SimulationSpec s = small();
+        s.cellsX = s.cellsY = s.cellsZ = 230; // 48.7 million atoms: tens of GiB
+        double a = Math.pow(4.0 / s.density, 1.0 / 3.0);
+        long need = MdEngine.bytesNeeded(4L * 230 * 230 * 230, s.density, 230 * a, 230 * a, 230 * a, s);
+        assertTrue(need > 20L << 30, "estimate " + need);
+        org.junit.jupiter.api.Assumptions.assumeTrue(need > Runtime.getRuntime().maxMemory(), "this JVM's heap would hold it");
+        IllegalArgumentException v = assertThrows(IllegalArgumentException.class, () -> engine.validate(s));
+        assertTrue(v.getMessage().contains("48,668,000 atoms need about") && v.getMessage().contains("of heap"), v.getMessage());
+        SimulationFailedException r = assertThrows(SimulationFailedException.class, () -> engine.run(s, context()));
+        assertTrue(r.getMessage().contains("of heap"), r.getMessage());
+        assertTrue(rows.isEmpty());
+    }
+
+    @Test
     void runsNveAndWritesAFinalStateThatReadsBack() throws Exception {
         SimulationSpec s = small();
         s.writeData = true;
