@@ -2,6 +2,7 @@ package org.kumiki.lab.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -23,6 +24,18 @@ public interface Plan {
      */
     default Map<String, List<Object>> plannedSetpoints() {
         return Map.of();
+    }
+
+    /**
+     * Every device this plan names (detectors, movables, signals it reads), when known in
+     * advance, so the engine can refuse an unknown one before the run opens. The default is
+     * the devices of {@link #plannedSetpoints()}.
+     *
+     * @since 1.1
+     */
+    default Set<String> devices() {
+        Map<String, List<Object>> planned = plannedSetpoints();
+        return planned == null ? Set.of() : planned.keySet();
     }
 
     /** A short name for the run's start document ({@code plan_name}). */

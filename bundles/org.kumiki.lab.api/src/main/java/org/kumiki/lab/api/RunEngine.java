@@ -25,11 +25,23 @@ public interface RunEngine {
      *
      * @return a handle that completes with the summary of the last run the plan closed
      * @throws RunRejectedException when the engine is not IDLE, the emergency stop is active,
-     *         a device is unknown or a planned set point is outside limits
+     *         a device the plan names ({@link Plan#devices()}) is unknown or a planned set point
+     *         is outside limits
      */
     CompletionStage<RunSummaryDTO> submit(Plan plan) throws RunRejectedException;
 
     EngineState state();
+
+    /**
+     * Waits until the engine is in one of {@code states}, at most {@code timeoutMillis}: control
+     * calls ({@link #pause(boolean)}, {@link #stop()}, {@link #abort(String)}) only signal the
+     * run, so a caller that must see their effect (the next submit, say) waits here.
+     *
+     * @return whether the engine reached one of the states in time
+     * @throws IllegalArgumentException when no state is given
+     * @since 1.1
+     */
+    boolean awaitState(long timeoutMillis, EngineState... states) throws InterruptedException;
 
     /** The uid of the open run, if any. */
     Optional<String> currentRun();
