@@ -93,7 +93,7 @@ public final class LabBenchmark {
 
     static double engineRate(Path dir, int n, long syncMs) throws Exception {
         JournalFactoryComponent f = journals();
-        RunEngineImpl engine = new RunEngineImpl(f, dir, new RunEngineImpl.Settings(syncMs, 65536, 20, 50, 1000, 10000));
+        RunEngineImpl engine = RunEngineImpl.create(f, dir, new RunEngineImpl.Settings(syncMs, 65536, 20, 50, 1000, 10000));
         SimLab.Bench b = SimLab.build(new String[] {"m1"}, 0, 0, -50, 50, "det1", 0, 1, null, 1, 1, null, 0, null, 0, 1);
         for (Device d : b.all()) engine.addDevice(d, Map.of(LabConstants.DEVICE_NAME, d.name()));
         AtomicLong seen = new AtomicLong();
@@ -122,7 +122,7 @@ public final class LabBenchmark {
 
     static void estop(Path dir, int trials) throws Exception {
         JournalFactoryComponent f = journals();
-        RunEngineImpl engine = new RunEngineImpl(f, dir, RunEngineImpl.Settings.defaults());
+        RunEngineImpl engine = RunEngineImpl.create(f, dir, RunEngineImpl.Settings.defaults());
         String[] names = new String[16];
         for (int i = 0; i < names.length; i++) names[i] = "m" + (i + 1);
         SimLab.Bench b = SimLab.build(names, 1.0, 10.0, -1000, 1000, null, 0, 0, null, 1, 1, null, 0, null, 0, 1);

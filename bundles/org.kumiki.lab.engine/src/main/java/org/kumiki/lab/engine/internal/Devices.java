@@ -2,6 +2,7 @@ package org.kumiki.lab.engine.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,8 +36,25 @@ final class Devices {
 
     Device get(String name) throws DeviceException {
         Entry e = name == null ? null : byName.get(name);
-        if (e == null) throw new DeviceException("unknown device '" + name + "'");
+        if (e == null) throw new DeviceException(unknown(name));
         return e.device();
+    }
+
+    /** One line: the unknown name and the known ones (at most {@value #LISTED}). */
+    String unknown(String name) {
+        List<String> known = new ArrayList<>(byName.keySet());
+        Collections.sort(known);
+        String list = known.isEmpty() ? "none are registered"
+                : "known: " + String.join(", ", known.subList(0, Math.min(LISTED, known.size()))) + (known.size() > LISTED ? ", ... (" + known.size() + " in all)" : "");
+        return "unknown device '" + (name == null ? "" : shown(name)) + "' (" + list + ")";
+    }
+
+    static final int LISTED = 32;
+
+    /** A name as it may be printed: no control characters, at most 64 characters. */
+    static String shown(String s) {
+        String t = s.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 64 ? t.substring(0, 64) + "..." : t;
     }
 
     Entry entry(String name) {

@@ -3,8 +3,10 @@ package org.kumiki.lab.engine.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.kumiki.lab.api.AdaptiveAgent;
 import org.kumiki.lab.api.Msg;
@@ -128,8 +130,15 @@ public class PlansImpl implements Plans {
         if (plans == null || plans.isEmpty()) throw new IllegalArgumentException("an empty sequence");
         List<Plan> copy = List.copyOf(plans);
         Map<String, List<Object>> planned = new LinkedHashMap<>();
+        Set<String> named = new LinkedHashSet<>();
         for (Plan p : copy) {
-            for (Map.Entry<String, List<Object>> e : p.plannedSetpoints().entrySet()) planned.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
+            if (p == null) throw new IllegalArgumentException("a null plan in the sequence");
+            Map<String, List<Object>> pp = p.plannedSetpoints();
+            if (pp != null) {
+                for (Map.Entry<String, List<Object>> e : pp.entrySet()) planned.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
+            }
+            Set<String> d = p.devices();
+            if (d != null) named.addAll(d);
         }
         return new Plan() {
             int i;
@@ -153,6 +162,11 @@ public class PlansImpl implements Plans {
             }
 
             @Override
+            public Set<String> devices() {
+                return named;
+            }
+
+            @Override
             public String name() {
                 return "sequence";
             }
@@ -163,12 +177,19 @@ public class PlansImpl implements Plans {
     public Plan of(List<Msg> messages) {
         if (messages == null) throw new IllegalArgumentException("no messages");
         List<Msg> copy = List.copyOf(messages);
+        Set<String> named = new LinkedHashSet<>();
+        for (Msg m : copy) named.addAll(m.devices);
         return new Plan() {
             int i;
 
             @Override
             public Msg next(Object response) {
                 return i < copy.size() ? copy.get(i++) : null;
+            }
+
+            @Override
+            public Set<String> devices() {
+                return named;
             }
 
             @Override

@@ -3,11 +3,14 @@ package org.kumiki.lab.engine.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,6 +113,8 @@ public class RunEngineImpl implements RunEngine {
     private volatile boolean closed;
 
     final Object lock = new Object();
+    /** Notified at every state change ({@link #awaitState}). */
+    private final Object stateChange = new Object();
     private volatile EngineState state = EngineState.IDLE;
     volatile Runner runner;
     private volatile boolean estop;
@@ -126,6 +131,11 @@ public class RunEngineImpl implements RunEngine {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin events;
 
+    /**
+     * The only public constructor: DS picks a constructor by its number of arguments, and a
+     * second public one with three arguments made SCR try it now and then and log "unsupported
+     * type java.nio.file.Path". Code without OSGi uses {@link #create}.
+     */
     @Activate
     public RunEngineImpl(@Reference JournalFactory journals, @Reference Installation installation, Config c) throws IOException {
         this(journals, c.state_dir().isBlank() ? installation.stateDirectory("lab") : Path.of(c.state_dir()),
@@ -133,7 +143,12 @@ public class RunEngineImpl implements RunEngine {
                         c.open_run_memory()));
     }
 
-    public RunEngineImpl(JournalFactory journals, Path stateDir, Settings settings) throws IOException {
+    /** An engine without OSGi (tests, benchmarks): state in {@code stateDir}. */
+    public static RunEngineImpl create(JournalFactory journals, Path stateDir, Settings settings) throws IOException {
+        return new RunEngineImpl(journals, stateDir, settings);
+    }
+
+    private RunEngineImpl(JournalFactory journals, Path stateDir, Settings settings) throws IOException {
         this.settings = settings;
         this.store = new DocumentStore(journals, stateDir.toAbsolutePath());
         this.subscribers = new Subscribers(settings.subscriberQueue());
@@ -196,7 +211,29 @@ public class RunEngineImpl implements RunEngine {
 
     void setState(EngineState s, String runUid, String reason) {
         state = s;
+        synchronized (stateChange) {
+            stateChange.notifyAll();
+        }
         post("STATE", runUid, reason);
+    }
+
+    @Override
+    public boolean awaitState(long timeoutMillis, EngineState... states) throws InterruptedException {
+        if (states == null || states.length == 0) throw new IllegalArgumentException("no state to wait for");
+        Set<EngineState> wanted = EnumSet.noneOf(EngineState.class);
+        for (EngineState s : states) {
+            if (s == null) throw new IllegalArgumentException("a null state");
+            wanted.add(s);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
+        synchronized (stateChange) {
+            while (!wanted.contains(state)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                TimeUnit.NANOSECONDS.timedWait(stateChange, left);
+            }
+            return true;
+        }
     }
 
     void post(String what, String runUid, String reason) {
@@ -220,6 +257,7 @@ public class RunEngineImpl implements RunEngine {
         if (plan == null) throw new RunRejectedException("no plan");
         if (closed) throw new RunRejectedException("the engine is shut down");
         if (estop) throw new RunRejectedException("emergency stop is active (" + estopReason + "): reset first");
+        checkDevices(plan);
         checkPlanned(plan);
         synchronized (lock) {
             if (runner != null || state != EngineState.IDLE) throw new RunRejectedException("the engine is busy (" + state + ")");
@@ -228,6 +266,22 @@ public class RunEngineImpl implements RunEngine {
             state = EngineState.RUNNING;
             r.thread.start();
             return r.result;
+        }
+    }
+
+    /** Every device the plan names must be known, detectors as well as movables. */
+    private void checkDevices(Plan plan) throws RunRejectedException {
+        Set<String> named = new LinkedHashSet<>();
+        try {
+            Set<String> d = plan.devices();
+            if (d != null) named.addAll(d);
+            Map<String, List<Object>> planned = plan.plannedSetpoints();
+            if (planned != null) named.addAll(planned.keySet());
+        } catch (RuntimeException e) {
+            throw new RunRejectedException("the plan's devices cannot be listed: " + e.getMessage(), e);
+        }
+        for (String name : named) {
+            if (name == null || devices.entry(name) == null) throw new RunRejectedException(devices.unknown(name));
         }
     }
 

@@ -253,6 +253,7 @@ final class Runner implements Runnable {
                 case PAUSE -> {
                     stopTouched();
                     groups.clear();
+                    armResume();
                     engine.setState(EngineState.PAUSED, runUid, current.getMessage());
                     waitForResume();
                     engine.setState(EngineState.RUNNING, runUid, "resumed");
@@ -282,10 +283,23 @@ final class Runner implements Runnable {
         }
     }
 
-    private void waitForResume() throws Interruption {
+    /**
+     * Forgets earlier resume requests. Called before the state says PAUSED: a resume() that
+     * follows the PAUSED state at once (a caller waiting for it) must not be lost.
+     */
+    private void armResume() {
         ctl.lock();
         try {
             resume = false;
+        } finally {
+            ctl.unlock();
+        }
+    }
+
+    /** Waits for a resume requested since {@link #armResume()}. */
+    private void waitForResume() throws Interruption {
+        ctl.lock();
+        try {
             while (!resume) {
                 if (pending == Signal.STOP || pending == Signal.ABORT) throw take();
                 if (pending != null) take(); // pauses and suspensions fold into this pause
@@ -614,6 +628,7 @@ final class Runner implements Runnable {
         }
         if (deferredPause) {
             deferredPause = false;
+            armResume();
             engine.setState(EngineState.PAUSED, runUid, "paused at a checkpoint");
             waitForResume();
             engine.setState(EngineState.RUNNING, runUid, "resumed");

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.kumiki.lab.api.AdaptiveAgent;
 import org.kumiki.lab.api.Msg;
@@ -80,6 +82,14 @@ final class StepPlan implements Plan {
     @Override
     public Map<String, List<Object>> plannedSetpoints() {
         return planned;
+    }
+
+    @Override
+    public Set<String> devices() {
+        Set<String> all = new LinkedHashSet<>(detectors);
+        all.addAll(movables);
+        all.addAll(planned.keySet());
+        return all;
     }
 
     @Override

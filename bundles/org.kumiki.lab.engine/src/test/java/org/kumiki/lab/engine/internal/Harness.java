@@ -31,7 +31,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path state, RunEngineImpl.Settings settings, double velocity, double acceleration) throws Exception {
-        engine = new RunEngineImpl(journals(), state, settings);
+        engine = RunEngineImpl.create(journals(), state, settings);
         bench = SimLab.build(new String[] {"m1", "m2", "m3"}, velocity, acceleration, -50, 50, "det1", 0, 1, "tc1", 0.05, 0.5, "robot1", 0,
                 "spec1", 0.0, 7);
         for (Device d : bench.all()) add(d);

@@ -215,6 +215,70 @@ class RunEngineTest {
     }
 
     @Test
+    void everyDeviceAPlanNamesMustBeKnownAtSubmit(@TempDir Path dir) throws Exception {
+        try (Harness h = new Harness(dir)) {
+            int runsBefore = h.engine.runs().size();
+            List<Plan> bad = List.of(
+                    h.plans.scan(List.of("det9"), "m1", 0, 1, 3, null), // an unknown detector, a known motor
+                    h.plans.count(List.of("det1", "det9"), 3, 0, null),
+                    h.plans.gridScan(List.of("det9"), List.of(AxisDTO.of("m1", 0, 1, 2)), false, null),
+                    h.plans.adaptive(List.of("det9"), List.of("m1"), last -> Map.of("m1", 1.0), 3, null),
+                    h.plans.sequence(List.of(h.plans.count(List.of("det1"), 1, 0, null), h.plans.count(List.of("det9"), 1, 0, null))),
+                    h.plans.of(List.of(Msg.openRun(Map.of()), Msg.triggerAndRead(List.of("det9"), "primary"), Msg.closeRun())),
+                    h.plans.create("count", Map.of("dets", "det9")));
+            for (Plan p : bad) {
+                RunRejectedException e = assertThrows(RunRejectedException.class, () -> h.engine.submit(p), p.name());
+                assertTrue(e.getMessage().startsWith("unknown device 'det9' (known: "), e.getMessage());
+                assertTrue(e.getMessage().contains("det1, m1, m2, m3"), e.getMessage());
+                assertFalse(e.getMessage().contains("\n"), "one line");
+            }
+            RunRejectedException motor = assertThrows(RunRejectedException.class, () -> h.engine.submit(h.plans.scan(List.of("det1"), "m9", 0, 1, 3, null)));
+            assertTrue(motor.getMessage().startsWith("unknown device 'm9' (known: "), motor.getMessage());
+            assertEquals(EngineState.IDLE, h.engine.state());
+            assertEquals(runsBefore, h.engine.runs().size(), "no run was opened");
+            assertEquals(0.0, h.bench.motors.get(0).position(), "nothing moved");
+            assertTrue(assertThrows(org.kumiki.lab.api.DeviceException.class, () -> h.engine.read("det\u001b[2J")).getMessage()
+                    .startsWith("unknown device 'det?[2J' (known: "), "no terminal escape in the message");
+            // a plan whose devices are all known runs
+            assertEquals("success", run(h, h.plans.count(List.of("det1"), 2, 0, null)).status);
+        }
+    }
+
+    @Test
+    void pauseAndAbortCanBeAwaitedAndTheNextPlanIsNotBusy(@TempDir Path dir) throws Exception {
+        try (Harness h = new Harness(dir)) {
+            TestDevices.SlowStop slow = new TestDevices.SlowStop("slow1", 300);
+            h.add(slow);
+            assertThrows(IllegalArgumentException.class, () -> h.engine.awaitState(10));
+            assertTrue(h.engine.awaitState(0, EngineState.IDLE), "already there");
+            assertFalse(h.engine.awaitState(20, EngineState.PAUSED), "times out");
+            var f = h.engine.submit(h.plans.count(List.of("slow1"), 1_000_000, 0.001, null)).toCompletableFuture();
+            Harness.await(() -> slow.triggers.get() >= 2, "two points");
+            h.engine.pause(false);
+            assertTrue(h.engine.awaitState(30_000, EngineState.PAUSED), "paused");
+            assertEquals(1, slow.stops.get(), "the pause stopped the device before PAUSED");
+            h.engine.resume();
+            Harness.await(() -> h.engine.state() == EngineState.RUNNING, "running again");
+            h.engine.abort("enough");
+            assertTrue(h.engine.awaitState(30_000, EngineState.IDLE), "ended");
+            assertEquals(2, slow.stops.get(), "the abort stopped the device before IDLE");
+            // what the next command does at once: submit another plan
+            RunSummaryDTO next = run(h, h.plans.count(List.of("det1"), 1, 0, null));
+            assertEquals("success", next.status);
+            assertEquals("abort", f.get(60, TimeUnit.SECONDS).status);
+        }
+    }
+
+    @Test
+    void dsHasExactlyOneConstructorToChoose() {
+        // SCR picks the public constructor with as many arguments as the @Activate one: a second
+        // public constructor of that length made it log "unsupported type java.nio.file.Path"
+        for (Class<?> c : List.of(RunEngineImpl.class, PlansImpl.class)) {
+            assertEquals(1, c.getConstructors().length, c.getName() + " has more than one public constructor");
+        }
+    }
+
+    @Test
     void hostileMetadataAndBrokenPlansFailCleanly(@TempDir Path dir) throws Exception {
         try (Harness h = new Harness(dir)) {
             assertThrows(IllegalArgumentException.class, () -> h.plans.count(List.of("det1"), 2, 0, Map.of("bad.key", 1)));

@@ -10,6 +10,7 @@ import org.kumiki.lab.api.DeviceDisconnectedException;
 import org.kumiki.lab.api.DeviceException;
 import org.kumiki.lab.api.Movable;
 import org.kumiki.lab.api.Readable;
+import org.kumiki.lab.api.Stoppable;
 import org.kumiki.lab.api.Triggerable;
 import org.kumiki.lab.api.dto.DataKeyDTO;
 import org.kumiki.lab.api.dto.ExternalDatumDTO;
@@ -92,6 +93,50 @@ final class TestDevices {
             DataKeyDTO k = DataKeyDTO.number("TEST:" + name, null, name);
             k.dtype = "integer";
             return Map.of(name, k);
+        }
+    }
+
+    /**
+     * A counter whose stop() takes {@code stopMillis} (a network driver waiting for its
+     * acknowledgement): a pause or an abort takes effect only after it returned.
+     */
+    static final class SlowStop implements Readable, Triggerable, Stoppable {
+        final String name;
+        final long stopMillis;
+        final AtomicLong triggers = new AtomicLong();
+        final AtomicLong stops = new AtomicLong();
+
+        SlowStop(String name, long stopMillis) {
+            this.name = name;
+            this.stopMillis = stopMillis;
+        }
+
+        @Override public String name() { return name; }
+
+        @Override
+        public CompletionStage<Void> trigger() {
+            triggers.incrementAndGet();
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public Map<String, ReadingDTO> read() {
+            return Map.of(name, ReadingDTO.of(triggers.get(), System.currentTimeMillis() / 1000.0));
+        }
+
+        @Override
+        public Map<String, DataKeyDTO> describe() {
+            return Map.of(name, DataKeyDTO.number("TEST:" + name, null, name));
+        }
+
+        @Override
+        public void stop() {
+            stops.incrementAndGet();
+            try {
+                Thread.sleep(stopMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -115,7 +115,7 @@ class OpcUaDriverTest {
         InstrumentServer server = new InstrumentServer(port, inst);
         server.start();
         JournalFactoryComponent journals = new JournalFactoryComponent(20);
-        RunEngineImpl engine = new RunEngineImpl(journals, dir, RunEngineImpl.Settings.defaults());
+        RunEngineImpl engine = RunEngineImpl.create(journals, dir, RunEngineImpl.Settings.defaults());
         List<DocumentDTO> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         engine.subscribe((n, d) -> seen.add(DocumentDTO.of(n, d)));
         try (OpcUaDevice dev = new OpcUaDevice(settings(server.endpoint(), "None", true))) {
