@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -38,9 +39,12 @@ import org.kumiki.lab.api.dto.DeviceDTO;
 import org.kumiki.lab.api.dto.DocumentDTO;
 import org.kumiki.lab.api.dto.ReadingDTO;
 import org.kumiki.lab.api.dto.RunSummaryDTO;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -145,6 +149,8 @@ class LabIT {
         awaitDevices(engine, "m1", "det1");
         double before = ((Number) engine.read("m1").get("m1").value).doubleValue();
         assertThrows(RunRejectedException.class, () -> engine.submit(plans.scan(List.of("det1"), "m1", 0, 500, 3, null)));
+        RunRejectedException unknown = assertThrows(RunRejectedException.class, () -> engine.submit(plans.scan(List.of("det9"), "m1", 0, 1, 3, null)));
+        assertTrue(unknown.getMessage().startsWith("unknown device 'det9' (known: ") && unknown.getMessage().contains("det1"), unknown.getMessage());
         assertThrows(LimitViolationException.class, () -> engine.set("m1", -1e6, 1000));
         assertEquals(before, ((Number) engine.read("m1").get("m1").value).doubleValue());
         assertTrue(engine.emergencyStop("in-framework drill").isEmpty());
@@ -211,6 +217,30 @@ class LabIT {
             reg.unregister();
         }
         await(() -> engine.devices().stream().noneMatch(d -> d.name.equals("ctr9")), "device gone from the whiteboard");
+    }
+
+    /**
+     * SCR chooses the public constructor whose length is the @Activate one's: a second public
+     * constructor of that length (RunEngineImpl had one taking a Path) made SCR try it now and
+     * then and log "unsupported type java.nio.file.Path". Every lab component has one public
+     * constructor, and it is the one DS was told about.
+     */
+    @Test
+    void everyLabComponentLeavesDsOnePublicConstructor(@InjectService ServiceComponentRuntime scr) throws Exception {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName() == null || !b.getSymbolicName().startsWith("org.kumiki.lab")) continue;
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(b)) {
+                Class<?> c = b.loadClass(d.implementationClass);
+                Constructor<?>[] pub = c.getConstructors();
+                checked++;
+                if (pub.length != 1) problems.add(d.implementationClass + " has " + pub.length + " public constructors");
+                else if (pub[0].getParameterCount() != d.init) problems.add(d.implementationClass + ": DS expects " + d.init + " constructor arguments, the public constructor takes " + pub[0].getParameterCount());
+            }
+        }
+        assertTrue(checked >= 5, "lab components found: " + checked);
+        assertTrue(problems.isEmpty(), problems.toString());
     }
 
     @Test
