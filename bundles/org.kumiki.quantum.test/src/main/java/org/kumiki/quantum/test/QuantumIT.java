@@ -89,6 +89,31 @@ class QuantumIT {
         assertEquals(5, e.column());
     }
 
+    /** OpenQASM's published phase-estimation example (pea_3*pi/8 v3), which defines its own cu. */
+    static final String PEA_3_PI_8 = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[5];\ncreg c[4];\n"
+            + "gate cu1fixed (a) c,t {\nu1 (-a) t;\ncx c,t;\nu1 (a) t;\ncx c,t;\n}\ngate cu c,t {\ncu1fixed (3*pi/8) c,t;\n}\n"
+            + "h q[0];\nh q[1];\nh q[2];\nh q[3];\ncu q[3],q[4];\n" + "cu q[2],q[4];\n".repeat(2) + "cu q[1],q[4];\n".repeat(4)
+            + "cu q[0],q[4];\n".repeat(8)
+            + "h q[0];\ncu1(-pi/2) q[0],q[1];\nh q[1];\ncu1(-pi/4) q[0],q[2];\ncu1(-pi/2) q[1],q[2];\nh q[2];\n"
+            + "cu1(-pi/8) q[0],q[3];\ncu1(-pi/4) q[1],q[3];\ncu1(-pi/2) q[2],q[3];\nh q[3];\n"
+            + "measure q[0] -> c[0];\nmeasure q[1] -> c[1];\nmeasure q[2] -> c[2];\nmeasure q[3] -> c[3];\n";
+
+    @Test
+    void userGatesNamedLikeLibraryGatesWinOnTheSimulator(@InjectService QasmCodec codec, @InjectService Sampler sampler) throws Exception {
+        // the phase 3/16 is exact in 4 bits: every shot reads 3 (c = 0011)
+        SamplerPub pea = SamplerPub.of(codec.parse(PEA_3_PI_8), 500);
+        pea.seed = 7L;
+        assertEquals(Map.of("0011", 500), await(sampler.run(null, List.of(pea))).get(0).data.get(0).counts);
+        // a program's own h (an X) is what runs: every shot reads 1, not half of them
+        SamplerPub h = SamplerPub.of(codec.parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\ngate h a { x a; }\nqreg q[1];\ncreg c[1];\nh q[0];\nmeasure q -> c;\n"), 500);
+        h.seed = 7L;
+        assertEquals(Map.of("1", 500), await(sampler.run(null, List.of(h))).get(0).data.get(0).counts);
+        // an error in a body points into the body
+        QasmException e = assertThrows(QasmException.class, () -> codec.parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\ngate cu c,t {\n  cu1fixed(1) c,t;\n}\n"));
+        assertEquals(4, e.line());
+        assertEquals(3, e.column());
+    }
+
     @Test
     void estimatesExactlyAndRunsVqeAndQaoa(@InjectService Estimator estimator, @InjectService Vqe vqe, @InjectService Qaoa qaoa) throws Exception {
         QuantumCircuit ghz = new QuantumCircuit(3, 0).h(0).cx(0, 1).cx(1, 2);

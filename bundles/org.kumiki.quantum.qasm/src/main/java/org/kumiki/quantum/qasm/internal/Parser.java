@@ -44,13 +44,27 @@ final class Parser {
         final List<String> params;
         final List<String> qargs;
         final int bodyStart, bodyEnd; // token range inside the braces
+        /** Definitions are numbered in program order: a body sees only the gates defined before it. */
+        final int ordinal;
+        final Tok at;
 
-        GateDef(String name, List<String> params, List<String> qargs, int bodyStart, int bodyEnd) {
+        GateDef(String name, List<String> params, List<String> qargs, int bodyStart, int bodyEnd, int ordinal, Tok at) {
             this.name = name;
             this.params = params;
             this.qargs = qargs;
             this.bodyStart = bodyStart;
             this.bodyEnd = bodyEnd;
+            this.ordinal = ordinal;
+            this.at = at;
+        }
+    }
+
+    /** An error inside a gate body found while expanding a call: already says which call. */
+    private static final class InGate extends QasmException {
+        private static final long serialVersionUID = 1L;
+
+        InGate(QasmException e, GateDef d, Tok call) {
+            super(e.line(), e.column(), e.reason() + " (in gate " + d.name + " called at " + call.line + ":" + call.col + ")");
         }
     }
 
@@ -71,13 +85,24 @@ final class Parser {
         final Map<String, Angle> params;
         final Map<String, Integer> qubits;
         final int depth;
+        /** The gate whose body this is. */
+        final GateDef owner;
 
-        Scope(Map<String, Angle> params, Map<String, Integer> qubits, int depth) {
+        Scope(Map<String, Angle> params, Map<String, Integer> qubits, int depth, GateDef owner) {
             this.params = params;
             this.qubits = qubits;
             this.depth = depth;
+            this.owner = owner;
         }
     }
+
+    /**
+     * True while a definition's body is checked (when it is read, before any call): errors in
+     * it point at the body; nothing is expanded, and what only a call's values decide (a
+     * product of two parameters, say) waits for the call.
+     */
+    private boolean checking;
+    private final Set<String> included = new HashSet<>();
 
     Parser(String src) {
         this.toks = Lexer.lex(src);
@@ -165,6 +190,15 @@ final class Parser {
                     throw err(f, "cannot include '" + f.text + "': only qelib1.inc and stdgates.inc are built in");
                 }
                 expect(";");
+                if (version == 3 && f.text.equals("stdgates.inc")) {
+                    for (GateDef d : defs.values()) {
+                        if (StandardGates.STDGATES.contains(d.name)) {
+                            throw err(f, "stdgates.inc declares gate '" + d.name + "', already defined at " + d.at.line + ":" + d.at.col
+                                    + "; OpenQASM 3 does not allow redeclaring it");
+                        }
+                    }
+                }
+                included.add(f.text);
                 return;
             }
             case "qreg": case "creg": {
@@ -364,55 +398,82 @@ final class Parser {
         return new Condition(reg, bits, value);
     }
 
+    /**
+     * A gate definition. OpenQASM 2: a definition wins over qelib1.inc's gate of the same name
+     * (only U and CX are the language's own); OpenQASM 3: U and gphase are built in and a gate
+     * stdgates.inc declared cannot be declared again (the specification's scoping rules), any
+     * other name may be defined. Calls after the definition use it. The body is checked now,
+     * so its errors point into it.
+     */
     private void gateDefinition() {
         Tok name = ident("a gate name");
-        if (defs.containsKey(name.text) || StandardGates.isStandard(name.text, version)) {
-            if (StandardGates.isStandard(name.text, version)) {
-                // stdgates/qelib1 redefinitions (common in exported files): keep the built-in, skip the body
-                skipDefinition();
-                return;
-            }
-            throw err(name, "gate '" + name.text + "' is already defined");
+        String n = name.text;
+        if (StandardGates.isBuiltin(n, version)) throw err(name, "gate '" + n + "' is built into OpenQASM " + version + " and cannot be redefined");
+        GateDef prev = defs.get(n);
+        if (prev != null) throw err(name, "gate '" + n + "' is already defined at " + prev.at.line + ":" + prev.at.col);
+        if (version == 3 && included.contains("stdgates.inc") && StandardGates.STDGATES.contains(n)) {
+            throw err(name, "gate '" + n + "' is already declared by stdgates.inc; OpenQASM 3 does not allow redeclaring it (rename the gate)");
         }
         List<String> params = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         if (peek().is("(")) {
             next();
             if (!peek().is(")")) {
-                params.add(ident("a parameter name").text);
-                while (peek().is(",")) { next(); params.add(ident("a parameter name").text); }
+                params.add(uniqueName(seen, "a parameter name", n));
+                while (peek().is(",")) { next(); params.add(uniqueName(seen, "a parameter name", n)); }
             }
             expect(")");
         }
         List<String> qargs = new ArrayList<>();
-        qargs.add(ident("a qubit argument").text);
-        while (peek().is(",")) { next(); qargs.add(ident("a qubit argument").text); }
-        Set<String> seen = new HashSet<>();
-        for (String q : qargs) if (!seen.add(q)) throw err(name, "qubit argument '" + q + "' repeated in gate " + name.text);
+        qargs.add(uniqueName(seen, "a qubit argument", n));
+        while (peek().is(",")) { next(); qargs.add(uniqueName(seen, "a qubit argument", n)); }
         Tok open = expect("{");
         int start = pos;
         int depth = 1;
         while (depth > 0) {
             Tok t = next();
-            if (t.type == T.EOF) throw err(open, "gate " + name.text + " has no closing '}'");
+            if (t.type == T.EOF) throw err(open, "gate " + n + " has no closing '}'");
             if (t.is("{")) depth++;
             if (t.is("}")) depth--;
         }
-        defs.put(name.text, new GateDef(name.text, params, qargs, start, pos - 1));
+        GateDef d = new GateDef(n, params, qargs, start, pos - 1, defs.size(), name);
+        checkBody(d);
+        defs.put(n, d);
     }
 
-    private void skipDefinition() {
-        while (!peek().is("{")) {
-            if (peek().type == T.EOF) throw err(peek(), "missing gate body");
-            next();
+    private String uniqueName(Set<String> seen, String what, String gate) {
+        Tok t = ident(what);
+        if (!seen.add(t.text)) throw err(t, "'" + t.text + "' is repeated in the arguments of gate " + gate);
+        return t.text;
+    }
+
+    /** Reads a body once with symbolic parameters and stand-in qubits, expanding nothing. */
+    private void checkBody(GateDef d) {
+        Map<String, Angle> p = new HashMap<>();
+        for (int i = 0; i < d.params.size(); i++) p.put(d.params.get(i), Angle.param("gate_param_" + i));
+        Map<String, Integer> q = new LinkedHashMap<>();
+        for (int i = 0; i < d.qargs.size(); i++) q.put(d.qargs.get(i), i);
+        int saved = pos;
+        boolean wasChecking = checking;
+        List<Instruction> savedBody = currentBody;
+        checking = true;
+        currentBody = new ArrayList<>();
+        try {
+            pos = d.bodyStart;
+            Scope inner = new Scope(p, q, 1, d);
+            while (pos < d.bodyEnd) statement(inner, null);
+        } finally {
+            pos = saved;
+            checking = wasChecking;
+            currentBody = savedBody;
         }
-        Tok open = next();
-        int depth = 1;
-        while (depth > 0) {
-            Tok t = next();
-            if (t.type == T.EOF) throw err(open, "gate body has no closing '}'");
-            if (t.is("{")) depth++;
-            if (t.is("}")) depth--;
-        }
+    }
+
+    /** The user gate a call means: in a body, only gates defined before that body's gate. */
+    private GateDef lookup(String name, Scope scope) {
+        GateDef d = defs.get(name);
+        if (d == null || scope == null || scope.owner == null) return d;
+        return d.ordinal < scope.owner.ordinal ? d : null;
     }
 
     // ---- operands --------------------------------------------------------------------------
@@ -475,8 +536,8 @@ final class Parser {
                 if (m.is("inv")) throw err(m, "inv takes no argument");
                 if (m.is("pow")) {
                     Angle e = expr(scope);
-                    if (!e.isNumeric()) throw err(m, "pow needs a numeric exponent");
-                    exp = e.value();
+                    if (e.isNumeric()) exp = e.value();
+                    else if (!checking) throw err(m, "pow needs a numeric exponent");
                 } else {
                     Tok c = peek();
                     count = intLiteral("a control count");
@@ -527,6 +588,7 @@ final class Parser {
             for (int i = 0; i < qs.length; i++) {
                 for (int j = 0; j < i; j++) if (qs[i] == qs[j]) throw err(argTok, "qubit used twice in one call of " + name.text);
             }
+            if (checking) continue;
             List<Instruction> out = apply(start, mods, 0, name, params, qs, scope);
             if (scope != null) {
                 count(start, out.size()); // copying work of nested definitions counts too
@@ -541,7 +603,10 @@ final class Parser {
     private List<Instruction> currentBody;
 
     private int arity(Tok name, int nparams, Scope scope) {
-        GateDef d = defs.get(name.text);
+        if (scope != null && scope.owner != null && scope.owner.name.equals(name.text)) {
+            throw err(name, "gate " + name.text + " cannot call itself (OpenQASM has no recursion)");
+        }
+        GateDef d = lookup(name.text, scope);
         if (d != null) {
             if (nparams != d.params.size()) throw err(name, "gate " + name.text + " takes " + d.params.size() + " parameter(s), got " + nparams);
             return d.qargs.size();
@@ -595,7 +660,7 @@ final class Parser {
     }
 
     private List<Instruction> expand(Tok at, Tok name, List<Angle> params, int[] qs, Scope scope) {
-        GateDef d = defs.get(name.text);
+        GateDef d = lookup(name.text, scope);
         if (d == null) {
             try {
                 List<Instruction> r = StandardGates.instructions(StandardGates.get(name.text, version), params, qs);
@@ -606,7 +671,7 @@ final class Parser {
             }
         }
         int depth = scope == null ? 0 : scope.depth;
-        if (depth > 64) throw err(name, "gate definitions nest too deeply (recursive gate '" + name.text + "'?)");
+        if (depth > 64) throw err(name, "gate definitions nest too deeply (more than 64 levels)");
         Map<String, Angle> p = new HashMap<>();
         for (int i = 0; i < d.params.size(); i++) p.put(d.params.get(i), params.get(i));
         Map<String, Integer> q = new LinkedHashMap<>();
@@ -617,8 +682,12 @@ final class Parser {
         currentBody = body;
         try {
             pos = d.bodyStart;
-            Scope inner = new Scope(p, q, depth + 1);
+            Scope inner = new Scope(p, q, depth + 1, d);
             while (pos < d.bodyEnd) statement(inner, null);
+        } catch (QasmException e) {
+            // the error points into the body; the message names the program's call
+            if (scope != null || e instanceof InGate) throw e;
+            throw new InGate(e, d, at);
         } finally {
             pos = saved;
             currentBody = savedBody;
@@ -655,9 +724,12 @@ final class Parser {
             if (op.is("*")) {
                 if (a.isNumeric()) a = b.times(a.value());
                 else if (b.isNumeric()) a = a.times(b.value());
-                else throw err(op, "only linear expressions of parameters are supported");
+                else if (!checking) throw err(op, "only linear expressions of parameters are supported");
             } else {
-                if (!b.isNumeric()) throw err(op, "cannot divide by a parameter");
+                if (!b.isNumeric()) {
+                    if (checking) continue;
+                    throw err(op, "cannot divide by a parameter");
+                }
                 if (b.value() == 0) throw err(op, "division by zero");
                 a = a.times(1.0 / b.value());
             }
@@ -676,7 +748,10 @@ final class Parser {
         if (peek().is("^") || peek().is("**")) {
             Tok op = next();
             Angle e = unary(scope);
-            if (!base.isNumeric() || !e.isNumeric()) throw err(op, "powers of parameters are not supported");
+            if (!base.isNumeric() || !e.isNumeric()) {
+                if (checking) return base.isNumeric() ? e : base;
+                throw err(op, "powers of parameters are not supported");
+            }
             return num(op, Math.pow(base.value(), e.value()));
         }
         return base;
@@ -710,7 +785,10 @@ final class Parser {
                     next();
                     Angle a = expr(scope);
                     expect(")");
-                    if (!a.isNumeric()) throw err(t, s + "() of a parameter is not supported");
+                    if (!a.isNumeric()) {
+                        if (checking) return a;
+                        throw err(t, s + "() of a parameter is not supported");
+                    }
                     double x = a.value();
                     double r;
                     switch (s) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.kumiki.quantum.api.Angle;
 import org.kumiki.quantum.api.Gate;
@@ -76,12 +77,31 @@ final class StandardGates {
         });
     }
 
+    /** OpenQASM 2's own gates; every other gate comes from qelib1.inc or a definition. */
+    private static final Set<String> BUILTIN_2 = Set.of("U", "CX");
+    /** OpenQASM 3's own gates. */
+    private static final Set<String> BUILTIN_3 = Set.of("U", "gphase");
+    /** The gates of qelib1.inc (as Qiskit ships it) that the circuit model has. */
+    private static final Set<String> QELIB1 = Set.of("u3", "u2", "u1", "cx", "id", "u0", "u", "p", "x", "y", "z", "h", "s", "sdg", "t", "tdg",
+            "rx", "ry", "rz", "sx", "sxdg", "cz", "cy", "swap", "ch", "ccx", "cswap", "crx", "cry", "crz", "cu1", "cp", "cu3", "csx", "cu", "rxx",
+            "rzz", "c3x", "c4x");
+    /** What stdgates.inc declares (OpenQASM 3.0 specification, "standard library"). */
+    static final Set<String> STDGATES = Set.of("p", "x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "rx", "ry", "rz", "cx", "cy", "cz", "cp",
+            "crx", "cry", "crz", "ch", "swap", "ccx", "cswap", "cu", "CX", "phase", "cphase", "id", "u1", "u2", "u3");
+
+    /**
+     * The built-in or library gate of this name, or null. OpenQASM 2: U, CX and qelib1.inc's
+     * gates only. OpenQASM 3: U, gphase, stdgates.inc's gates and the other gates of the model
+     * (rxx, ryy, rzz, sxdg, ccz, ...).
+     */
     static Std get(String name, int version) {
+        if (version == 2 && !BUILTIN_2.contains(name) && !QELIB1.contains(name)) return null;
         return GATES.get(name);
     }
 
-    static boolean isStandard(String name, int version) {
-        return GATES.containsKey(name);
+    /** A gate of the language itself, which no program may define. */
+    static boolean isBuiltin(String name, int version) {
+        return (version == 2 ? BUILTIN_2 : BUILTIN_3).contains(name);
     }
 
     static List<Instruction> instructions(Std s, List<Angle> params, int[] qs) {

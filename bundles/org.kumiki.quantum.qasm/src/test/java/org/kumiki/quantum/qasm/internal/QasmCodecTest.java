@@ -174,7 +174,7 @@ class QasmCodecTest {
             "OPENQASM 3;\\nqubit q;\\nqubit q;|3|7|already declared",
             "OPENQASM 3;\\ninput float a;\\ninput float b;\\nqubit q;\\nrz(a*b) q;|5|5|linear",
             "OPENQASM 3;\\nqubit q;\\npow(0.3) @ h q;|3|1|integer exponent",
-            "OPENQASM 3;\\ngate g a { g a; }\\nqubit q;\\ng q;|2|12|nest too deeply",
+            "OPENQASM 3;\\ngate g a { g a; }\\nqubit q;\\ng q;|2|12|cannot call itself",
             "OPENQASM 3;\\nqubit q;\\nrz(1/0) q;|3|5|division by zero",
             "OPENQASM 3;\\nqubit q;\\nh q; § x;|3|6|unexpected character",
             "OPENQASM 3;\\nqubit[2] q;\\nbit[2] c;\\nif (c == 4) x q[0];|4|11|does not fit",
@@ -192,6 +192,151 @@ class QasmCodecTest {
         assertTrue(e.getMessage().startsWith(line + ":" + col + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(0, e.getStackTrace().length, "no stack trace");
+    }
+
+    /** OpenQASM's own phase-estimation example (pea_3*pi/8 v3): it defines its own parameterless cu. */
+    static final String PEA_3_PI_8 = """
+            // Name of Experiment: pea_3*pi/8 v3
+            OPENQASM 2.0;
+            include "qelib1.inc";
+            qreg q[5];
+            creg c[4];
+            gate cu1fixed (a) c,t {
+            u1 (-a) t;
+            cx c,t;
+            u1 (a) t;
+            cx c,t;
+            }
+            gate cu c,t {
+            cu1fixed (3*pi/8) c,t;
+            }
+            h q[0];
+            h q[1];
+            h q[2];
+            h q[3];
+            cu q[3],q[4];
+            cu q[2],q[4];
+            cu q[2],q[4];
+            cu q[1],q[4];
+            cu q[1],q[4];
+            cu q[1],q[4];
+            cu q[1],q[4];
+            cu q[0],q[4];
+            cu q[0],q[4];
+            cu q[0],q[4];
+            cu q[0],q[4];
+            cu q[0],q[4];
+            cu q[0],q[4];
+            cu q[0],q[4];
+            cu q[0],q[4];
+            h q[0];
+            cu1(-pi/2) q[0],q[1];
+            h q[1];
+            cu1(-pi/4) q[0],q[2];
+            cu1(-pi/2) q[1],q[2];
+            h q[2];
+            cu1(-pi/8) q[0],q[3];
+            cu1(-pi/4) q[1],q[3];
+            cu1(-pi/2) q[2],q[3];
+            h q[3];
+            measure q[0] -> c[0];
+            measure q[1] -> c[1];
+            measure q[2] -> c[2];
+            measure q[3] -> c[3];
+            """;
+
+    @Test
+    void aPublishedPhaseEstimationWithItsOwnCuGateReads() {
+        QuantumCircuit c = codec.parse(PEA_3_PI_8);
+        List<Instruction> ops = c.instructions();
+        // 4 h, 15 cu of 4 instructions each, 6 cu1, 4 h, 4 measure
+        assertEquals(4 + 15 * 4 + 6 + 4 + 4, ops.size());
+        double a = 3 * Math.PI / 8;
+        assertEquals(Instruction.gate(Gate.P, List.of(Angle.of(-a)), 0, 4), ops.get(4));
+        assertEquals(Instruction.gate(Gate.X, List.of(), 1, 3, 4), ops.get(5));
+        assertEquals(Instruction.gate(Gate.P, List.of(Angle.of(a)), 0, 4), ops.get(6));
+        assertEquals(Instruction.gate(Gate.X, List.of(), 1, 3, 4), ops.get(7));
+        // the library's cu (four parameters) is still there for programs that do not define one
+        QuantumCircuit lib = codec.parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncu(0.1,0.2,0.3,0.4) q[0],q[1];\n");
+        assertEquals(2, lib.instructions().size());
+        // and a call before the definition means the library gate
+        QuantumCircuit before = codec.parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncu(0.1,0.2,0.3,0.4) q[0],q[1];\n"
+                + "gate cu c,t { cx c,t; }\ncu q[0],q[1];\n");
+        assertEquals(3, before.instructions().size());
+        assertEquals(Instruction.gate(Gate.X, List.of(), 1, 0, 1), before.instructions().get(2));
+    }
+
+    @Test
+    void aDefinitionWinsOverTheLibraryGateOfTheSameName() {
+        QuantumCircuit c = codec.parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg m[2];\nh q[1];\ngate h a { x a; }\nh q[0];\nmeasure q -> m;\n");
+        assertEquals(Instruction.gate(Gate.H, List.of(), 0, 1), c.instructions().get(0), "before the definition: the library's h");
+        assertEquals(Instruction.gate(Gate.X, List.of(), 0, 0), c.instructions().get(1), "after it: the program's h");
+        // a body sees the gates defined before it, not a later definition of the same name
+        QuantumCircuit lex = codec.parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\ngate prep a { h a; }\ngate h a { x a; }\nprep q[0];\nh q[0];\n");
+        assertEquals(List.of(Gate.H, Gate.X), lex.instructions().stream().map(Instruction::gate).toList());
+        // OpenQASM 3 without stdgates.inc: nothing declares h, so the program's h is the h
+        QuantumCircuit three = codec.parse("OPENQASM 3;\ngate h a { x a; }\nqubit q;\nh q;\n");
+        assertEquals(Gate.X, three.instructions().get(0).gate());
+        // OpenQASM 3 with stdgates.inc: a gate it declares cannot be declared again
+        QasmException dup = assertThrows(QasmException.class, () -> codec.parse("OPENQASM 3;\ninclude \"stdgates.inc\";\ngate h a { x a; }\n"));
+        assertEquals(3, dup.line());
+        assertEquals(6, dup.column());
+        assertTrue(dup.reason().contains("already declared by stdgates.inc"), dup.getMessage());
+        QasmException late = assertThrows(QasmException.class, () -> codec.parse("OPENQASM 3;\ngate h a { x a; }\ninclude \"stdgates.inc\";\n"));
+        assertEquals(3, late.line());
+        assertTrue(late.reason().contains("already defined at 2:6"), late.getMessage());
+        // a gate stdgates.inc does not declare (rzz is qelib1's) may be defined, and wins
+        QuantumCircuit rzz = codec.parse("OPENQASM 3;\ninclude \"stdgates.inc\";\ngate rzz(t) a, b { cx a, b; }\nqubit[2] q;\nrzz(0.5) q[0], q[1];\n");
+        assertEquals(List.of(Instruction.gate(Gate.X, List.of(), 1, 0, 1)), rzz.instructions());
+        // the languages' own gates cannot be redefined
+        for (String src : List.of("OPENQASM 2.0;\ngate U(a,b,c) q { }\n", "OPENQASM 2.0;\ngate CX a, b { }\n", "OPENQASM 3;\ngate U(a,b,c) q { }\n",
+                "OPENQASM 3;\ngate gphase(a) q { }\n")) {
+            QasmException e = assertThrows(QasmException.class, () -> codec.parse(src), src);
+            assertEquals(2, e.line());
+            assertEquals(6, e.column());
+            assertTrue(e.reason().contains("cannot be redefined"), e.getMessage());
+        }
+        // two definitions of one name
+        QasmException twice = assertThrows(QasmException.class, () -> codec.parse("OPENQASM 2.0;\ngate g a { }\ngate g a { }\n"));
+        assertEquals("3:6: gate 'g' is already defined at 2:6", twice.getMessage());
+        // OpenQASM 2 knows qelib1.inc's gates only: ryy and ccz are OpenQASM 3 gates of the model
+        assertTrue(assertThrows(QasmException.class, () -> codec.parse("OPENQASM 2.0;\nqreg q[2];\nryy(0.1) q[0],q[1];\n")).reason().contains("unknown gate 'ryy'"));
+        assertEquals(Gate.RX, codec.parse("OPENQASM 2.0;\nqreg q[2];\ngate ryy(t) a,b { rx(t) a; }\nryy(0.1) q[0],q[1];\n").instructions().get(0).gate());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // found when the definition is read, even if the gate is never called
+            "OPENQASM 3;\\ngate g a {\\n  foo a;\\n}\\nqubit q;|3|3|unknown gate 'foo'",
+            "OPENQASM 3;\\ngate g(t) a {\\n  rx(t, t) a;\\n}\\nqubit q;|3|3|takes 1 parameter",
+            "OPENQASM 3;\\ngate g a, b {\\n  cx a, c;\\n}|3|9|unknown qubit argument 'c'",
+            "OPENQASM 3;\\ngate g a, b {\\n  cx a, a;\\n}|3|6|qubit used twice",
+            "OPENQASM 3;\\ngate g a {\\n  h a\\n}|4|1|expected ';'",
+            "OPENQASM 3;\\ngate g a {\\n  rx(u) a;\\n}|3|6|unknown identifier 'u'",
+            "OPENQASM 3;\\ngate g a {\\n  later a;\\n}\\ngate later a { x a; }|3|3|unknown gate 'later'",
+            "OPENQASM 2.0;\\ninclude \"qelib1.inc\";\\ngate cu c,t {\\n  cu1fixed(3*pi/8) c,t;\\n}|4|3|unknown gate 'cu1fixed'",
+            "OPENQASM 3;\\ngate g(t) a {\\n  pow(0.3) @ h a;\\n}\\nqubit q;\\ng(1) q;|3|3|integer exponent",
+            "OPENQASM 3;\\ngate g a, a { }|2|11|repeated in the arguments",
+            // found when a call's values are known: points into the body, names the call
+            "OPENQASM 3;\\ninput float x;\\ngate g(t) a {\\n  rx(sin(t)) a;\\n}\\nqubit q;\\ng(0.5) q;\\ng(x) q;|4|6|(in gate g called at 8:1)",
+            "OPENQASM 3;\\ninput float x;\\ngate g(t) a {\\n  rx(t * t) a;\\n}\\nqubit q;\\ng(x) q;|4|8|linear",
+    })
+    void errorsInAGateBodyPointIntoTheBody(String text, int line, int col, String message) {
+        String src = text.replace("\\n", "\n");
+        QasmException e = assertThrows(QasmException.class, () -> codec.parse(src));
+        assertEquals(line, e.line(), e.getMessage());
+        assertEquals(col, e.column(), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void deepChainsOfDefinitionsStopAtTheNestingLimit() {
+        StringBuilder sb = new StringBuilder("OPENQASM 3;\nqubit q;\ngate g0 a { x a; }\n");
+        for (int i = 1; i <= 70; i++) sb.append("gate g").append(i).append(" a { g").append(i - 1).append(" a; }\n");
+        sb.append("g70 q;\n");
+        QasmException e = assertThrows(QasmException.class, () -> codec.parse(sb.toString()));
+        assertTrue(e.getMessage().contains("nest too deeply"), e.getMessage());
+        assertTrue(e.getMessage().contains("called at 74:1"), e.getMessage());
     }
 
     @Test
