@@ -52,15 +52,21 @@ public final class GogoShell implements AutoCloseable {
 
     /**
      * Runs a line that must fail and returns the exception; fails (AssertionError) when the
-     * line succeeds or when the message is not a single line, as operators' errors must be.
+     * line succeeds or when the message is not a single harmless line (no control characters,
+     * no bidi controls), as operators' errors must be.
      */
     public Exception failure(String line) {
         Object result;
         try {
             result = session.execute(line);
         } catch (Exception e) {
-            if (String.valueOf(e.getMessage()).contains("\n")) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("\n")) {
                 throw new AssertionError("'" + line + "' failed with a message of several lines: " + e.getMessage(), e);
+            }
+            // no control character (ESC, CSI, BEL ...) or bidi control may reach the operator's terminal
+            if (m.codePoints().anyMatch(c -> Character.isISOControl(c) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))) {
+                throw new AssertionError("'" + line + "' failed with control characters in its message: " + m.replaceAll("\\p{Cntrl}", "?"), e);
             }
             return e;
         }
