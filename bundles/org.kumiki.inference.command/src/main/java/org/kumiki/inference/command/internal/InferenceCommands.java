@@ -17,6 +17,7 @@ import org.kumiki.inference.api.Tensor;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
 import org.kumiki.inference.http.codec.OipCodec;
+import org.kumiki.platform.text.Text;
 import org.kumiki.platform.text.TextTable;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -55,7 +56,7 @@ public class InferenceCommands {
             }
             return sb.toString().trim();
         } catch (InferenceException e) {
-            throw new IllegalArgumentException(e.getMessage());
+            throw failure(e);
         }
     }
 
@@ -65,7 +66,7 @@ public class InferenceCommands {
             repository.unload(model);
             return "unloaded " + model;
         } catch (InferenceException e) {
-            throw new IllegalArgumentException(e.getMessage());
+            throw failure(e);
         }
     }
 
@@ -78,13 +79,13 @@ public class InferenceCommands {
         try {
             r = OipCodec.parseRequest(json.getBytes(StandardCharsets.UTF_8), -1);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(oneLine(e.getMessage()));
+            throw failure(e);
         }
         InferenceResponse resp;
         try {
             resp = inference.infer(new InferenceRequest(model, version.isEmpty() ? null : version, r.id, r.inputs, r.outputs));
         } catch (InferenceException e) {
-            throw new IllegalArgumentException(oneLine(e.getMessage()));
+            throw failure(e);
         }
         TextTable t = new TextTable("OUTPUT", "DATATYPE", "SHAPE", "DATA");
         for (Tensor o : resp.outputs) {
@@ -111,12 +112,12 @@ public class InferenceCommands {
         return t.size() == 0 ? "no models loaded" : t.toString();
     }
 
+    /** A service's or codec's error as one harmless line (control characters escaped, cut at 500 characters). */
+    static IllegalArgumentException failure(Exception e) {
+        return new IllegalArgumentException(e.getMessage() == null ? e.getClass().getSimpleName() : Text.shown(e.getMessage().strip(), 500), e);
+    }
+
     static String ms(long nanos, long count) {
         return count == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.3f ms", nanos / 1e6 / count);
     }
-
-    static String oneLine(String s) {
-        return s == null ? "error" : s.replaceAll("\\s+", " ").trim();
-    }
-
 }

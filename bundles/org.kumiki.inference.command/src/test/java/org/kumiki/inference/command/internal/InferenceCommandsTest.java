@@ -162,6 +162,9 @@ class InferenceCommandsTest {
         assertTrue(fails("infer:run double '{\"inputs\": [{\"name\": \"x\", \"shape\": [2], \"datatype\": \"FP32\", \"data\": [1]}]}'").contains("needs 2 elements"));
         assertTrue(fails("infer:run double '{\"inputs\": [{\"name\": \"z\", \"shape\": [1], \"datatype\": \"FP32\", \"data\": [1]}]}'").contains("no input named 'z'"));
         assertTrue(fails("infer:run nope '{\"inputs\": [{\"name\": \"x\", \"shape\": [1], \"datatype\": \"FP32\", \"data\": [1]}]}'").contains("unknown model 'nope'"));
+        // a model name carrying a terminal escape sequence comes back escaped, on one line (the toolkit's Text.oneLine)
+        String hostile = fails("infer:run 'no\u001b[2Jpe\u009b' '{\"inputs\": [{\"name\": \"x\", \"shape\": [1], \"datatype\": \"FP32\", \"data\": [1]}]}'");
+        assertTrue(hostile.contains("no\\u001b[2Jpe\\u009b") && hostile.indexOf('\u001b') < 0 && hostile.indexOf('\u009b') < 0, hostile);
         assertTrue(fails("infer:run double '{\"inputs\": [{\"name\": \"x\", \"shape\": [1], \"datatype\": \"BF16\", \"data\": [1]}]}'").contains("unknown datatype"));
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
+import org.kumiki.platform.text.Options;
+import org.kumiki.platform.text.Text;
 import org.kumiki.platform.text.TextTable;
 import org.kumiki.quantum.api.QasmCodec;
 import org.kumiki.quantum.api.QasmException;
@@ -88,20 +90,20 @@ public class QuantumCommands {
             @Descriptor("seed for reproducible sampling on simulators") @Parameter(names = {"--seed"}, absentValue = "") String seed,
             @Descriptor("values of input parameters: name=value[,name=value...]") @Parameter(names = {"-p", "--params"}, absentValue = "") String params,
             @Descriptor("the OpenQASM file") String file) {
-        int n = Args.integer("--shots", shots, 1, 10_000_000);
+        int n = Options.integer("--shots", shots, 1, 10_000_000);
         String src = read(file);
         QuantumCircuit c;
         try {
             c = codec.parse(src);
         } catch (QasmException e) {
-            throw new IllegalArgumentException(file + ":" + e.getMessage());
+            throw new IllegalArgumentException(Text.shown(file) + ":" + Text.firstLine(e.getMessage()));
         }
         SamplerPub pub = SamplerPub.of(c, n);
-        if (!seed.isEmpty()) pub.seed = Args.longValue("--seed", seed);
+        if (!seed.isEmpty()) pub.seed = Options.longInteger("--seed", seed, Long.MIN_VALUE, Long.MAX_VALUE);
         List<String> names = c.parameters();
         Map<String, Double> values = Args.assignments("--params", params);
         for (String k : values.keySet()) {
-            if (!names.contains(k)) throw new IllegalArgumentException("the program has no input '" + Args.shown(k) + "' (inputs: " + names + ")");
+            if (!names.contains(k)) throw new IllegalArgumentException("the program has no input '" + Text.shown(k) + "' (inputs: " + names + ")");
         }
         if (!names.isEmpty()) {
             double[] row = new double[names.size()];
@@ -149,13 +151,13 @@ public class QuantumCommands {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--hamiltonian: " + e.getMessage());
             }
-            r.energyOffset = Args.real("--offset", offset);
+            r.energyOffset = Options.real("--offset", offset);
         } else {
             r.molecule = molecule.isEmpty() ? "h2" : molecule;
         }
         r.optimizer = optimizer;
-        r.reps = Args.integer("--reps", reps, 0, 50);
-        r.maxEvaluations = Args.integer("--max-evals", maxEvals, 10, 1_000_000);
+        r.reps = Options.integer("--reps", reps, 0, 50);
+        r.maxEvaluations = Options.integer("--max-evals", maxEvals, 10, 1_000_000);
         r.backend = backend.isEmpty() ? null : backend;
         VqeResult res = v.run(r);
         TextTable t = new TextTable("ENERGY (Ha)", "EXACT (Ha)", "ERROR (mHa)", "EVALUATIONS", "OPTIMIZER", "BACKEND");
@@ -180,10 +182,10 @@ public class QuantumCommands {
         r.edges = Args.edges(graph);
         int max = 0;
         for (double[] e : r.edges) max = (int) Math.max(max, Math.max(e[0], e[1]));
-        int n = Args.integer("--nodes", nodes, 0, 26);
+        int n = Options.integer("--nodes", nodes, 0, 26);
         r.nodes = n == 0 ? max + 1 : n;
-        r.layers = Args.integer("--layers", layers, 1, 20);
-        r.shots = Args.integer("--shots", shots, 1, 1_000_000);
+        r.layers = Options.integer("--layers", layers, 1, 20);
+        r.shots = Options.integer("--shots", shots, 1, 1_000_000);
         r.optimizer = optimizer;
         r.backend = backend.isEmpty() ? null : backend;
         QaoaResult res = q.maxCut(r);
@@ -202,15 +204,15 @@ public class QuantumCommands {
         try {
             p = Path.of(file);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("invalid file name '" + Args.shown(file) + "'");
+            throw new IllegalArgumentException("invalid file name '" + Text.shown(file) + "'");
         }
-        if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no such file: " + Args.shown(file));
+        if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no such file: " + Text.shown(file));
         try {
-            if (Files.size(p) > MAX_FILE) throw new IllegalArgumentException(Args.shown(file) + " is larger than " + (MAX_FILE >> 20) + " MiB");
+            if (Files.size(p) > MAX_FILE) throw new IllegalArgumentException(Text.shown(file) + " is larger than " + (MAX_FILE >> 20) + " MiB");
             byte[] b = Files.readAllBytes(p);
             return new String(b, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + Args.shown(file) + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read " + Text.shown(file) + ": " + e.getMessage());
         }
     }
 

@@ -111,6 +111,22 @@ class QuantumCommandsTest {
     void argsParsing() {
         assertEquals(3, Args.edges("0-1, 1-2:2.5 ,2-0").length);
         assertEquals(2.5, Args.edges("1-2:2.5")[0][2]);
-        assertThrows(IllegalArgumentException.class, () -> Args.integer("--x", "99999999999", 0, 10));
+    }
+
+    @Test
+    void optionsUseTheOneCommandGrammar() {
+        // Java's parseDouble took "2d", "0x1p1" and "1e400" (infinite) as weights; the toolkit's grammar refuses them in one line
+        for (String w : new String[] {"2d", "0x1p1", "1e400", "NaN"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Args.edges("0-1:" + w));
+            assertTrue(e.getMessage().startsWith("invalid --graph weight '"), e.getMessage());
+        }
+        assertEquals(0.5, Args.edges("0-1:5e-1")[0][2]);
+        // huge and hostile values: one line, escaped, cut
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cmd.qaoa("0-1", "0", "2", "99999999999999999999999", "nelder-mead", ""));
+        assertTrue(e.getMessage().contains("--shots") && e.getMessage().contains("between 1 and 1000000"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> cmd.qaoa("0-1", "0", "\u001b[2J2", "64", "nelder-mead", ""));
+        assertTrue(e.getMessage().contains("\\u001b[2J") && e.getMessage().indexOf('\u001b') < 0, e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Args.assignments("--params", "θ=x\n"));
+        assertTrue(e.getMessage().contains("θ") && !e.getMessage().contains("\n"), e.getMessage());
     }
 }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -20,6 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.kumiki.platform.text.Options;
+import org.kumiki.platform.text.Text;
 import org.kumiki.scheduler.api.DependencyType;
 import org.kumiki.scheduler.api.TaskState;
 import org.kumiki.scheduler.api.dto.DependencyDTO;
@@ -32,32 +32,15 @@ import org.kumiki.scheduler.api.dto.DependencyDTO;
 final class Parse {
     private Parse() {}
 
-    private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([KMGTPE]?)(I?B)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern SUFFIXED_TIME = Pattern.compile("([0-9]+)([smhd])", Pattern.CASE_INSENSITIVE);
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_SHOWN = 40;
 
-    /**
-     * A memory size in bytes: plain bytes ({@code 1048576}) or a number with a binary unit
-     * {@code K}, {@code M}, {@code G}, {@code T}, {@code P}, {@code E} (optionally followed by
-     * {@code B} or {@code iB}, any case): {@code 512M}, {@code 4G}, {@code 1.5G}. Fractions are
-     * rounded up to whole bytes. 0 means unspecified.
-     */
+    /** A memory size in bytes, in the commands' one size grammar ({@link Options#size}): {@code 512M}, {@code 1.5G}, {@code 64KiB}; 0 means unspecified. */
     static long memory(String option, String value) {
-        String v = require(option, value, "a size such as 512M, 4G, 1024K or plain bytes").strip();
-        Matcher m = SIZE.matcher(v);
-        if (!m.matches() || (m.group(2).isEmpty() && m.group(3) != null && m.group(3).length() > 1)) {
-            throw invalid(option, value, "expected a size such as 512M, 4G, 1024K or plain bytes");
-        }
-        int shift = m.group(2).isEmpty() ? 0 : "KMGTPE".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1; // 0 for plain bytes
-        try {
-            BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(2).pow(10 * shift));
-            return bytes.setScale(0, RoundingMode.CEILING).longValueExact();
-        } catch (ArithmeticException e) {
-            throw invalid(option, value, "too large (at most " + Long.MAX_VALUE + " bytes, about 8E)");
-        }
+        return Options.size(option, value);
     }
 
     /**
@@ -216,24 +199,9 @@ final class Parse {
         into.put(key, val);
     }
 
-    /** An int in [min, max]. */
+    /** An int in [min, max] ({@link Options#integer}). */
     static int integer(String option, String value, int min, int max) {
-        String v = require(option, value, "a whole number").strip();
-        if (!INTEGER.matcher(v).matches()) throw invalid(option, value, "expected a whole number");
-        long n;
-        try {
-            n = Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw invalid(option, value, range(min, max));
-        }
-        if (n < min || n > max) throw invalid(option, value, range(min, max));
-        return (int) n;
-    }
-
-    private static String range(int min, int max) {
-        if (min == 0 && max == Integer.MAX_VALUE) return "must not be negative (0 to " + max + ")";
-        if (min > Integer.MIN_VALUE && max == Integer.MAX_VALUE) return "must be at least " + min + " (at most " + max + ")";
-        return "must be between " + min + " and " + max;
+        return Options.integer(option, value, min, max);
     }
 
     /** Task states separated by ',' (any case, '-' for '_'). */
@@ -292,9 +260,7 @@ final class Parse {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build()).build();
 
     private static String firstLine(String m) {
-        if (m == null) return "syntax error";
-        int n = m.indexOf('\n');
-        return (n < 0 ? m : m.substring(0, n)).strip();
+        return m == null ? "syntax error" : Text.firstLine(m);
     }
     // ---- helpers
 
@@ -312,7 +278,7 @@ final class Parse {
     }
 
     static IllegalArgumentException invalid(String option, String value, String why) {
-        return new IllegalArgumentException("invalid " + option + " '" + shown(value) + "': " + why);
+        return Options.invalid(option, value, why);
     }
 
     private static boolean hasControl(String s) {
@@ -325,19 +291,6 @@ final class Parse {
 
     /** A value as it may appear in a one-line message: control characters escaped, long values cut. */
     static String shown(String value) {
-        if (value == null) return "";
-        StringBuilder sb = new StringBuilder();
-        int count = 0;
-        for (int i = 0; i < value.length(); ) {
-            int c = value.codePointAt(i);
-            i += Character.charCount(c);
-            if (count++ == MAX_SHOWN) {
-                sb.append("...");
-                break;
-            }
-            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) sb.append(String.format(Locale.ROOT, "\\u%04x", c));
-            else sb.appendCodePoint(c);
-        }
-        return sb.toString();
+        return Text.shown(value, MAX_SHOWN);
     }
 }

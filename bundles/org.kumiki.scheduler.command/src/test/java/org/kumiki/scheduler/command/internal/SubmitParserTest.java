@@ -130,7 +130,7 @@ class SubmitParserTest {
         assertTrue(rejected("-r", "-1", "x").contains("--retries '-1'"));
         assertTrue(rejected("-b", "", "x").contains("--backend ''"));
         assertTrue(rejected("-n", "", "x").contains("--name ''"));
-        assertTrue(rejected("-n", "a\nb", "x").contains("--name 'a\\u000ab'"));
+        assertTrue(rejected("-n", "a\nb", "x").contains("--name 'a\\nb'"));
         assertTrue(rejected("-w", " ", "x").contains("--workdir ' '"));
         assertTrue(rejected("-f", "two words").contains("--function 'two words'"));
         assertTrue(rejected("-f", "f", "-a", " ").contains("--args ' '"));

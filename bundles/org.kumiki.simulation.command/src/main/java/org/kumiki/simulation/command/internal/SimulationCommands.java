@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
+import org.kumiki.platform.text.Text;
 import org.kumiki.platform.text.TextTable;
 import org.kumiki.simulation.api.SimulationService;
 import org.kumiki.simulation.api.dto.EngineDTO;
@@ -36,13 +37,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 @GogoCommand(scope = "sim", function = {"engines", "run", "status", "results", "cancel", "sweep"})
 public class SimulationCommands {
 
-    static final String RUN_USAGE = "[-w|--wait] [-t SECONDS] KEY=VALUE...\n"
+    static final String RUN_USAGE = "[-w|--wait] [-t DURATION (30, 90s, 5m, 1h30m)] KEY=VALUE...\n"
         + "  Keys are SimulationSpec fields: engine, model, density, cellsX, cellsY, cellsZ, temperature, seed,\n"
         + "  cutoff, skin, neighborEvery, neighborDelay, neighborCheck, timestep, steps, thermoEvery, ensemble (nve|nvt),\n"
         + "  targetTemperature, thermostatDamping, dataFile, writeData, threads, name; cells=N sets all three;\n"
         + "  scriptFile=PATH reads a LAMMPS input (model lammps-script, engine lammps).\n"
         + "  Example: sim:run -w cells=10 temperature=1.2 steps=1000 thermoEvery=100";
-    static final String SWEEP_USAGE = "[-w|--wait] [-t SECONDS] [--format csv|json] [--backend NAME] [--cpus N] [--commands] PARAM=V1,V2,... KEY=VALUE...\n"
+    static final String SWEEP_USAGE = "[-w|--wait] [-t DURATION (30, 90s, 5m, 1h30m)] [--format csv|json] [--backend NAME] [--cpus N] [--commands] PARAM=V1,V2,... KEY=VALUE...\n"
         + "  PARAM is one of temperature, density, timestep, targetTemperature, cutoff, steps, seed (every value a grid point);\n"
         + "  other KEY=VALUE set the base spec as for sim:run. --commands runs each point as a command task of the\n"
         + "  engine's own program (engine=lammps: lmp itself is the task, e.g. on Slurm).\n"
@@ -93,7 +94,7 @@ public class SimulationCommands {
             TextTable t = new TextTable("ID", "NAME", "ENGINE", "STATE", "STEP", "ATOMS", "MESSAGE");
             for (RunDTO r : runs) {
                 t.row(r.id, r.name == null ? "" : r.name, r.engine, r.state, r.step + "/" + r.steps, r.atoms,
-                    oneLine(r.message));
+                    Text.shown(r.message, 300));
             }
             return t.toString();
         }
@@ -111,7 +112,7 @@ public class SimulationCommands {
 
     private static String status(RunDTO r) {
         return r.id + " " + r.state + " engine=" + r.engine + " step=" + r.step + "/" + r.steps + " atoms=" + r.atoms
-            + (r.message == null ? "" : "\n  " + oneLine(r.message)) + "\n";
+            + (r.message == null ? "" : "\n  " + Text.shown(r.message, 300)) + "\n";
     }
 
     @Descriptor("Show a run's thermo series, files and performance")
@@ -133,10 +134,10 @@ public class SimulationCommands {
             b.append(f.getKey()).append(": ").append(f.getValue()).append('\n');
         }
         for (String w : r.warnings) {
-            b.append("warning: ").append(oneLine(w)).append('\n');
+            b.append("warning: ").append(Text.shown(w, 300)).append('\n');
         }
         if (r.message != null) {
-            b.append(r.state).append(": ").append(oneLine(r.message)).append('\n');
+            b.append(r.state).append(": ").append(Text.shown(r.message, 300)).append('\n');
         }
         return b.toString();
     }
@@ -187,7 +188,7 @@ public class SimulationCommands {
 
     private static String sweep(SweepDTO s) {
         return s.id + " " + s.state + " points=" + s.points + " completed=" + s.completed + " failed=" + s.failed
-            + (s.dataset == null ? "" : "\n  dataset: " + s.dataset) + (s.message == null ? "" : "\n  " + oneLine(s.message)) + "\n";
+            + (s.dataset == null ? "" : "\n  dataset: " + s.dataset) + (s.message == null ? "" : "\n  " + Text.shown(s.message, 300)) + "\n";
     }
 
     // ------------------------------------------------------------------ parsing
@@ -216,10 +217,8 @@ public class SimulationCommands {
                         continue;
                     case "-t":
                     case "--timeout":
-                        o.timeoutSeconds = (long) number("--timeout", value(args, ++i, a));
-                        if (o.timeoutSeconds <= 0) {
-                            throw new IllegalArgumentException("--timeout must be positive");
-                        }
+                        o.timeoutSeconds = org.kumiki.platform.text.Options.duration("--timeout", value(args, ++i, a),
+                                java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(365)).toSeconds();
                         continue;
                     default:
                         break;
@@ -237,16 +236,12 @@ public class SimulationCommands {
                     continue;
                 }
                 if (sweep && a.equals("--cpus")) {
-                    double c = number("--cpus", value(args, ++i, a));
-                    if (c < 1 || c > 1024 || c != Math.floor(c)) {
-                        throw new IllegalArgumentException("--cpus must be an integer between 1 and 1024");
-                    }
-                    o.cpus = (int) c;
+                    o.cpus = org.kumiki.platform.text.Options.integer("--cpus", value(args, ++i, a), 1, 1024);
                     continue;
                 }
                 int eq = a.indexOf('=');
                 if (a.startsWith("-") || eq <= 0) {
-                    throw new IllegalArgumentException("unexpected argument '" + shown(a) + "': expected KEY=VALUE");
+                    throw new IllegalArgumentException("unexpected argument '" + Text.shown(a) + "': expected KEY=VALUE");
                 }
                 String key = a.substring(0, eq);
                 if (o.values.put(key, a.substring(eq + 1)) != null) {
@@ -305,16 +300,9 @@ public class SimulationCommands {
         }
     }
 
+    /** A finite decimal number, in the toolkit's one grammar. */
     static double number(String what, String v) {
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (!Double.isFinite(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": not a finite number: '" + shown(v) + "'");
-        }
+        return org.kumiki.platform.text.Options.real(what, v);
     }
 
     interface Waitable<T> {
@@ -336,17 +324,5 @@ public class SimulationCommands {
 
     static String g(double d) {
         return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.8g", d);
-    }
-
-    static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String t = s.replaceAll("[\\r\\n\\t]+", " ").replaceAll("\\p{Cntrl}", "?");
-        return t.length() > 300 ? t.substring(0, 300) + "..." : t;
-    }
-
-    static String shown(String s) {
-        return oneLine(s.length() > 60 ? s.substring(0, 60) + "..." : s);
     }
 }

@@ -63,7 +63,7 @@ class SimulationCommandsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("--frobnicate")).getMessage().contains("unexpected argument"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("steps=1", "steps=2")).getMessage().contains("twice"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("-t")).getMessage().contains("needs a value"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("-t", "-5")).getMessage().contains("positive"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("-t", "-5")).getMessage().contains("must not be negative"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("script=x")).getMessage().contains("scriptFile"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("scriptFile=/nonexistent")).getMessage().contains("not found"));
         assertTrue(assertThrows(SimulationRejectedException.class, () -> cmd.run("timestep=-1")).getMessage().contains("timestep"));
@@ -71,8 +71,18 @@ class SimulationCommandsTest {
         assertThrows(SimulationRejectedException.class, () -> cmd.results("run-nope"));
         assertThrows(IllegalArgumentException.class, () -> cmd.status("run-nope"));
         assertThrows(IllegalArgumentException.class, () -> cmd.cancel());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.sweep("temperature=1,x")).getMessage().contains("finite"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.sweep("temperature=1,x")).getMessage().contains("expected a number"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.sweep("--cpus", "0", "temperature=1")).getMessage().contains("cpus"));
+        // the toolkit's grammars: durations with units, whole CPU counts, finite numbers only
+        assertEquals(300, SimulationCommands.Options.parse(new String[] {"-t", "5m"}, false).timeoutSeconds);
+        assertEquals(5400, SimulationCommands.Options.parse(new String[] {"--timeout", "1h30m"}, false).timeoutSeconds);
+        assertEquals(120, SimulationCommands.Options.parse(new String[] {"-t", "120"}, false).timeoutSeconds);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SimulationCommands.Options.parse(new String[] {"-t", "0.5"}, false)).getMessage()
+                .contains("between 1s and 365d"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.sweep("--cpus", "2.5", "temperature=1")).getMessage().contains("whole number"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.sweep("temperature=1,1e400")).getMessage().contains("too large"));
+        String m = assertThrows(IllegalArgumentException.class, () -> cmd.sweep("temperature=1,\u001b[2J")).getMessage();
+        assertTrue(m.contains("\\u001b[2J") && m.indexOf('\u001b') < 0, m);
         // no scheduler here: the sweep is refused with the reason
         assertTrue(assertThrows(SimulationRejectedException.class, () -> cmd.sweep("cells=4", "temperature=1,2")).getMessage().contains("no scheduler"));
         Path script = state.resolve("in.x");
