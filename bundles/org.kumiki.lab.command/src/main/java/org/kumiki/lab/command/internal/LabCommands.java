@@ -14,6 +14,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.kumiki.lab.api.DeviceException;
+import org.kumiki.lab.api.EngineState;
 import org.kumiki.lab.api.Plan;
 import org.kumiki.lab.api.Plans;
 import org.kumiki.lab.api.RunEngine;
@@ -22,6 +23,8 @@ import org.kumiki.lab.api.dto.DeviceDTO;
 import org.kumiki.lab.api.dto.DocumentDTO;
 import org.kumiki.lab.api.dto.ReadingDTO;
 import org.kumiki.lab.api.dto.RunSummaryDTO;
+import org.kumiki.platform.text.Options;
+import org.kumiki.platform.text.Text;
 import org.kumiki.platform.text.TextTable;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,14 +34,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The {@code lab} Gogo scope over the RunEngine and the plan library. */
 @Component(service = Object.class)
-@GogoCommand(scope = "lab", function = {"devices", "read", "set", "plan", "pause", "resume", "stop", "abort", "estop", "reset", "state", "runs", "docs"})
+@GogoCommand(scope = "lab", function = {"devices", "read", "set", "plan", "pause", "resume", "finish", "abort", "estop", "reset", "state", "runs", "docs"})
 public class LabCommands {
 
     static final String PLAN_USAGE = "NAME [KEY=VALUE...]\n"
             + "  count      dets=D1,D2 [num=N] [delay=SECONDS]\n"
             + "  scan       dets=D motor=M start=X stop=Y num=N\n"
             + "  grid_scan  dets=D axes=M1:START:STOP:NUM,M2:START:STOP:NUM [snake=true|false]\n"
-            + "  list_scan  dets=D points=M1=V,V,V;M2=V,V,V\n"
+            + "  list_scan  dets=D points=M1:V:V:V,M2:V:V:V (every motor the same number of values)\n"
             + "  md.KEY=VALUE adds KEY to the start document. --wait waits for the run to end.";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,7 +71,12 @@ public class LabCommands {
         if (names == null || names.length == 0) throw new IllegalArgumentException("usage: lab:read DEVICE...");
         TextTable t = new TextTable("KEY", "VALUE", "TIMESTAMP");
         for (String n : names) {
-            Map<String, ReadingDTO> r = engine.read(word(n, "device"));
+            Map<String, ReadingDTO> r;
+            try {
+                r = engine.read(word(n, "device"));
+            } catch (DeviceException e) {
+                throw deviceError(e);
+            }
             for (Map.Entry<String, ReadingDTO> e : r.entrySet()) {
                 t.row(e.getKey(), value(e.getValue().value), String.format(Locale.ROOT, "%.6f", e.getValue().timestamp));
             }
@@ -78,13 +86,16 @@ public class LabCommands {
 
     @Descriptor("Move a device and wait until it arrives (soft limits, locks and the emergency stop apply)")
     public String set(
-            @Descriptor("seconds to wait for arrival (default 60)") @Parameter(names = {"-t", "--timeout"}, absentValue = "60") String timeout,
+            @Descriptor("how long to wait for arrival: seconds or 90s, 5m, 1h (default 60, at most 1d)") @Parameter(names = {"-t", "--timeout"}, absentValue = "60") String timeout,
             @Descriptor("device name") String device,
             @Descriptor("set point: a number, or a JSON object for devices that take recipes") String value) throws DeviceException {
-        double secs = number(timeout, "--timeout");
-        if (secs <= 0 || secs > 86400) throw new IllegalArgumentException("--timeout must be within (0, 86400] seconds");
+        long ms = Options.duration("--timeout", timeout, java.time.Duration.ofMillis(1), java.time.Duration.ofDays(1)).toMillis();
         Object v = parseValue(value);
-        engine.set(word(device, "device"), v, (long) (secs * 1000));
+        try {
+            engine.set(word(device, "device"), v, ms);
+        } catch (DeviceException e) {
+            throw deviceError(e);
+        }
         return "set " + device + " to " + value(v) + "\n" + read(device);
     }
 
@@ -100,11 +111,12 @@ public class LabCommands {
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             int eq = a == null ? -1 : a.indexOf('=');
-            if (eq <= 0) throw new IllegalArgumentException("arguments are KEY=VALUE, not '" + shown(a) + "'");
+            if (eq <= 0) throw new IllegalArgumentException("arguments are KEY=VALUE, not '" + Text.shown(a) + "'");
             String k = a.substring(0, eq);
             if (kv.containsKey(k)) throw new IllegalArgumentException("argument " + k + " given twice");
             kv.put(k, a.substring(eq + 1));
         }
+        if (name.equals("list_scan") && kv.containsKey("points")) kv.put("points", listScanPoints(kv.get("points")));
         Plan p = plans.create(name, kv);
         CompletableFuture<RunSummaryDTO> f = engine.submit(p).toCompletableFuture();
         if (wait) {
@@ -115,7 +127,7 @@ public class LabCommands {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted; the run goes on");
             } catch (ExecutionException e) {
-                throw new IllegalStateException("the plan failed: " + oneLine(String.valueOf(e.getCause().getMessage())));
+                throw new IllegalStateException("the plan failed: " + Text.oneLine(String.valueOf(e.getCause().getMessage())));
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -132,17 +144,40 @@ public class LabCommands {
                 RunSummaryDTO s = f.get(0, TimeUnit.SECONDS);
                 return s == null ? "The plan ended without a run.\n" : runsTable(List.of(s));
             } catch (ExecutionException | TimeoutException | InterruptedException e) {
-                throw new IllegalStateException("the plan failed: " + oneLine(String.valueOf(e.getCause() == null ? e : e.getCause().getMessage())));
+                throw new IllegalStateException("the plan failed: " + Text.oneLine(String.valueOf(e.getCause() == null ? e : e.getCause().getMessage())));
             }
         }
         return "Started " + name + ": run " + engine.currentRun().orElse("(opening)") + "\n";
     }
 
-    @Descriptor("Pause the run: at the next checkpoint (default) or now (-i; moving devices stop, resume rewinds to the last checkpoint)")
+    @Descriptor("Pause the run: at the next checkpoint (default) or now (-i: moving devices stop, resume rewinds to the last checkpoint; "
+            + "returns once the run is paused)")
     public String pause(@Descriptor("pause now") @Parameter(names = {"-i", "--immediate"}, presentValue = "true", absentValue = "false") boolean immediate) {
         if (engine.currentRun().isEmpty()) throw new IllegalStateException("no run to pause (" + engine.state() + ")");
         engine.pause(!immediate);
-        return (immediate ? "Pausing now" : "Pausing at the next checkpoint") + " (" + engine.state() + ")\n";
+        if (!immediate) return "Pausing at the next checkpoint (" + engine.state() + ")\n";
+        // the run thread stops the moving devices first: wait, so the next command sees PAUSED
+        awaitState("pause", EngineState.PAUSED, EngineState.SUSPENDED, EngineState.IDLE);
+        EngineState s = engine.state();
+        return switch (s) {
+            case PAUSED -> "Paused (PAUSED)\n";
+            case SUSPENDED -> "Suspended: the run pauses when the suspension clears (SUSPENDED)\n";
+            default -> "The run ended before it paused (" + s + ")\n";
+        };
+    }
+
+    /** How long pause -i and abort wait for the engine to get there (devices' stop() calls, closing the run). */
+    static final long CONTROL_WAIT_MS = 30_000;
+
+    private void awaitState(String what, EngineState... states) {
+        try {
+            if (!engine.awaitState(CONTROL_WAIT_MS, states)) {
+                throw new IllegalStateException(what + " asked, but the engine is still " + engine.state() + " after " + CONTROL_WAIT_MS / 1000 + " s: see lab:state");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted; " + what + " asked, the engine is " + engine.state());
+        }
     }
 
     @Descriptor("Resume a paused run")
@@ -151,18 +186,24 @@ public class LabCommands {
         return "Resumed (" + engine.state() + ")\n";
     }
 
-    @Descriptor("End the run cleanly (exit status success)")
-    public String stop() {
-        if (engine.currentRun().isEmpty()) throw new IllegalStateException("no run to stop (" + engine.state() + ")");
+    /*
+     * Not "stop": an unscoped "stop" must stay the framework's (felix:stop), so that "stop 0", the
+     * documented way out of the shell, is not taken by this command and refused.
+     */
+    @Descriptor("End the run cleanly now (Bluesky's RE.stop(): exit status success)")
+    public String finish() {
+        if (engine.currentRun().isEmpty()) throw new IllegalStateException("no run to finish (" + engine.state() + ")");
         engine.stop();
         return "Stopping\n";
     }
 
-    @Descriptor("Abort the run (moving devices stop; exit status abort)")
+    @Descriptor("Abort the run (moving devices stop; exit status abort); returns once the run has ended")
     public String abort(@Descriptor("reason") String... reason) {
         if (engine.currentRun().isEmpty()) throw new IllegalStateException("no run to abort (" + engine.state() + ")");
         engine.abort(reason == null || reason.length == 0 ? "aborted from the shell" : String.join(" ", reason));
-        return "Aborting\n";
+        // the run stops its devices and writes its stop document first: wait, so the next plan is not refused as busy
+        awaitState("abort", EngineState.IDLE);
+        return "Aborted (IDLE)\n";
     }
 
     @Descriptor("EMERGENCY STOP: stop every stoppable device now, abort the run, refuse motion until lab:reset")
@@ -192,11 +233,10 @@ public class LabCommands {
 
     @Descriptor("List runs, newest first")
     public String runs(@Descriptor("at most N runs (0 = all)") @Parameter(names = {"-n", "--limit"}, absentValue = "20") String limit) {
-        long n = (long) number(limit, "--limit");
-        if (n < 0 || n != Math.rint(n)) throw new IllegalArgumentException("--limit must be a whole number >= 0");
+        int n = Options.integer("--limit", limit, 0, Integer.MAX_VALUE);
         List<RunSummaryDTO> l = engine.runs();
         if (l.isEmpty()) return "No runs.\n";
-        if (n > 0 && l.size() > n) l = l.subList(0, (int) n);
+        if (n > 0 && l.size() > n) l = l.subList(0, n);
         return runsTable(l);
     }
 
@@ -239,7 +279,7 @@ public class LabCommands {
                 return "#" + m.get("seq_num") + " " + String.join(" ", parts);
             }
             case "stop":
-                return m.get("exit_status") + (m.get("reason") == null || "".equals(m.get("reason")) ? "" : ": " + oneLine(String.valueOf(m.get("reason"))))
+                return m.get("exit_status") + (m.get("reason") == null || "".equals(m.get("reason")) ? "" : ": " + Text.oneLine(String.valueOf(m.get("reason"))))
                         + " " + m.get("num_events");
             case "resource":
                 return m.get("spec") + " " + m.get("resource_path");
@@ -255,9 +295,38 @@ public class LabCommands {
         for (RunSummaryDTO r : l) {
             long events = r.numEvents == null ? 0 : r.numEvents.values().stream().mapToLong(Long::longValue).sum();
             t.row(r.uid, r.scanId, nz(r.planName), r.status, events, r.documents,
-                    java.time.Instant.ofEpochMilli((long) (r.startTime * 1000)).toString(), oneLine(nz(r.reason)));
+                    java.time.Instant.ofEpochMilli((long) (r.startTime * 1000)).toString(), Text.oneLine(nz(r.reason)));
         }
         return t.toString();
+    }
+
+    /**
+     * {@code points=M1:V:V,M2:V:V} (as grid_scan's {@code axes=}) to the plan library's
+     * {@code M1=V,V;M2=V,V}. The shell ends a command at ';', so the library's form typed at the
+     * prompt ran a plan without the axes after the ';' and reported success: it is refused here,
+     * as is a motor given twice or with no values.
+     */
+    static String listScanPoints(String v) {
+        String usage = "points are MOTOR:V:V...,MOTOR:V:V... (e.g. points=m1:0:1:2,m2:2:1:0)";
+        if (v == null || v.isBlank()) throw new IllegalArgumentException("list_scan: " + usage);
+        if (v.indexOf('=') >= 0 || v.indexOf(';') >= 0) {
+            throw new IllegalArgumentException("list_scan: " + usage + ", not '" + Text.shown(v)
+                    + "': the shell ends a command at ';', so the old form M1=V,V;M2=V,V lost every motor after the first");
+        }
+        StringBuilder out = new StringBuilder();
+        java.util.Set<String> motors = new java.util.HashSet<>();
+        for (String axis : v.split(",", -1)) {
+            String[] f = axis.strip().split(":", -1);
+            if (f.length < 2 || f[0].isBlank()) throw new IllegalArgumentException("list_scan: " + usage + ", not '" + Text.shown(axis) + "'");
+            String motor = word(f[0].strip(), "motor");
+            if (!motors.add(motor)) throw new IllegalArgumentException("list_scan: motor " + motor + " given twice in points");
+            if (out.length() > 0) out.append(';');
+            out.append(motor).append('=');
+            for (int i = 1; i < f.length; i++) {
+                out.append(i > 1 ? "," : "").append(Options.real("list_scan position of " + motor, f[i]));
+            }
+        }
+        return out.toString();
     }
 
     static Object parseValue(String s) {
@@ -267,36 +336,31 @@ public class LabCommands {
             try {
                 return JSON.readValue(v, Map.class);
             } catch (Exception e) {
-                throw new IllegalArgumentException("not a JSON object: " + shown(v));
+                throw new IllegalArgumentException("not a JSON object: " + Text.shown(v));
             }
         }
         return number(v, "value");
     }
 
+    /**
+     * A device's error as one line the operator's terminal cannot act on: an instrument's text
+     * (an OPC UA status, a driver's message) may carry escape sequences.
+     */
+    static DeviceException deviceError(DeviceException e) {
+        DeviceException safe = new DeviceException(Text.shown(String.valueOf(e.getMessage()), 500), e);
+        safe.setStackTrace(e.getStackTrace());
+        return safe;
+    }
+
     static double number(String s, String what) {
-        try {
-            double d = Double.parseDouble(s.trim());
-            if (!Double.isFinite(d)) throw new NumberFormatException();
-            return d;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + " must be a finite number, not '" + shown(s) + "'");
-        }
+        return Options.real(what, s);
     }
 
     static String word(String s, String what) {
-        if (s == null || !s.matches("[A-Za-z0-9_.:-]{1,128}")) throw new IllegalArgumentException("bad " + what + " name '" + shown(s) + "'");
+        if (s == null || !s.matches("[A-Za-z0-9_.:-]{1,128}")) throw new IllegalArgumentException("bad " + what + " name '" + Text.shown(s) + "'");
         return s;
     }
 
-    static String shown(String s) {
-        if (s == null) return "";
-        String t = s.replaceAll("\\p{Cntrl}", "?");
-        return t.length() > 60 ? t.substring(0, 60) + "..." : t;
-    }
-
-    static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("[\\r\\n]+", " ");
-    }
 
     private static String value(Object v) {
         if (v instanceof Double d) return String.format(Locale.ROOT, "%.6g", d);
