@@ -14,6 +14,7 @@ import java.util.List;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.kumiki.platform.text.Text;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public class ScriptRunner {
 
     public static final String PROPERTY = "kumiki.script";
+    /** The command scopes searched for an unscoped name, in order. */
+    static final String SCOPE = "gogo:felix:*";
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
 
     private final Thread thread;
@@ -159,6 +162,9 @@ public class ScriptRunner {
             numbers.add(i + 1);
         }
         try (CommandSession session = processor.createSession(InputStream.nullInputStream(), out, err)) {
+            // as the interactive shell's profile does for gogo: an unscoped name (stop, ls, set) is the
+            // framework's before any domain's, whatever order the commands were registered in
+            session.put("SCOPE", SCOPE);
             for (int i = 0; i < commands.size(); i++) {
                 try {
                     Object result = session.execute(commands.get(i));
@@ -169,7 +175,8 @@ public class ScriptRunner {
                     }
                 } catch (Exception e) {
                     String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                    err.println("kumiki-script: " + script.getFileName() + ":" + numbers.get(i) + ": " + commands.get(i) + ": " + msg);
+                    err.println("kumiki-script: " + Text.oneLine(String.valueOf(script.getFileName())) + ":" + numbers.get(i) + ": " + Text.oneLine(commands.get(i))
+                            + ": " + Text.oneLine(msg));
                     out.flush();
                     return 1;
                 }
