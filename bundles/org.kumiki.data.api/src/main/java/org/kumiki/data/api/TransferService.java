@@ -23,9 +23,11 @@ public interface TransferService {
     /**
      * Submits a transfer. With a {@link TransferRequest#clientSubmissionId} that was seen
      * before, returns the task created then instead of starting another (idempotent retry of
-     * a submission).
+     * a submission). The same id with a different request (other items or options) is refused,
+     * naming what differs; options left at their defaults are not compared.
      *
-     * @throws TransferRejectedException for an invalid request (nothing is recorded)
+     * @throws TransferRejectedException for an invalid request, or a client submission id
+     *         already used for a different request (nothing is recorded)
      */
     TransferTaskDTO submit(TransferRequest request);
 

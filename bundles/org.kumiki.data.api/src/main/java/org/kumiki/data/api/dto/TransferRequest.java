@@ -35,4 +35,9 @@ public class TransferRequest extends DTO {
     public int retries = -1;
     /** Give copies the source's modification time; default true. */
     public Boolean preserveMtime;
+    /**
+     * {@link org.kumiki.data.api.LinkMode} name: what recursive items do with symbolic links
+     * in a source folder; default SKIP.
+     */
+    public String links;
 }

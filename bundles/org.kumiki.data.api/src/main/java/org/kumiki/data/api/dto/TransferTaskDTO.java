@@ -36,6 +36,15 @@ public class TransferTaskDTO extends DTO {
     public double rate;
     /** How many times the task was resumed after a restart of the service. */
     public int resumes;
+    /** Symbolic links in source folders that were not copied ({@link org.kumiki.data.api.LinkMode#SKIP}). */
+    public long linksSkipped;
+    /** Devices, FIFOs and sockets in source folders: never copied. */
+    public long specialsSkipped;
+    /**
+     * Entries left alone without failing the task (skipped links, special files), one line
+     * each (at most 1000 kept); {@code attempts} is 0.
+     */
+    public List<FileErrorDTO> notices = new ArrayList<>();
     /** Per-file errors (at most 1000 kept). */
     public List<FileErrorDTO> errors = new ArrayList<>();
     /** A one-line summary of why the task failed, or null. */

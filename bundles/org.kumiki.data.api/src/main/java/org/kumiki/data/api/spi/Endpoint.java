@@ -17,6 +17,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * and validates every name an endpoint lists. Endpoints raise
  * {@link java.nio.file.NoSuchFileException}, {@link java.nio.file.AccessDeniedException} and
  * {@link java.nio.file.FileSystemException} where they apply.
+ *
+ * <p>{@link #stat} follows symbolic links, {@link #list} does not: a listed link is an
+ * {@link EntryDTO#OTHER} entry of {@link EntryDTO#kind} {@link EntryDTO#SYMLINK}. Endpoints
+ * tell devices, FIFOs and sockets apart through {@link EntryDTO#kind} where they can: the
+ * engine refuses to write over, rename over or delete anything that is not a regular file
+ * (or a folder where a folder is expected).
  */
 @ConsumerType
 public interface Endpoint {
@@ -47,6 +53,32 @@ public interface Endpoint {
 
     /** Renames atomically, replacing {@code to} if it exists. */
     void rename(URI from, URI to) throws IOException;
+
+    /**
+     * The target of a symbolic link as stored in it (not resolved), or null when the endpoint
+     * does not support links.
+     */
+    default String readLink(URI link) throws IOException {
+        return null;
+    }
+
+    /**
+     * Creates a symbolic link at {@code link} pointing to {@code target} (stored as given); the
+     * parent must exist, and nothing may be at {@code link} yet.
+     *
+     * @throws UnsupportedOperationException when the endpoint cannot create links
+     */
+    default void createLink(URI link, String target) throws IOException {
+        throw new UnsupportedOperationException(description() + ": symbolic links are not supported");
+    }
+
+    /**
+     * The URI of the same entry with every symbolic link on its path resolved (to detect link
+     * loops), or null when the endpoint cannot resolve links.
+     */
+    default URI realPath(URI uri) throws IOException {
+        return null;
+    }
 
     /** Deletes a file (or an empty folder); nothing there is not an error. */
     void delete(URI uri) throws IOException;
