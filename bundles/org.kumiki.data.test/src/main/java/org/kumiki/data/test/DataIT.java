@@ -111,6 +111,41 @@ class DataIT {
     }
 
     @Test
+    void refusesSpecialDestinationsCopiesLinksAndGuardsClientIds(@InjectService TransferService service) throws Exception {
+        Path base = Files.createTempDirectory("kumiki-data-it");
+        try {
+            Path src = Files.createDirectories(base.resolve("src"));
+            Files.write(src.resolve("a"), new byte[] {1, 2, 3});
+            Files.createSymbolicLink(src.resolve("link"), Path.of("a"));
+            Path fifo = base.resolve("fifo");
+            Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+            assertEquals(0, mk.waitFor());
+            // a FIFO as destination: refused in one line, the FIFO stays
+            TransferTaskDTO f = await(service, service.submit(request(src.resolve("a").toString(), fifo.toString(), false)).id);
+            assertEquals("FAILED", f.state);
+            assertTrue(f.errors.get(0).message.contains("FIFO") && f.errors.get(0).message.contains("refused"), f.errors.get(0).message);
+            assertFalse(Files.isRegularFile(fifo));
+            assertEquals(EntryDTO.FIFO, service.list(fifo.toUri()).get(0).kind);
+            // links: copied as links when asked
+            TransferRequest r = request(src.toString(), base.resolve("dst").toString(), true);
+            r.links = "copy";
+            r.clientSubmissionId = "it-links";
+            TransferTaskDTO t = await(service, service.submit(r).id);
+            assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+            assertEquals(Path.of("a"), Files.readSymbolicLink(base.resolve("dst/link")));
+            // the same client id: the same task for the same request, refused for another
+            assertEquals(t.id, service.submit(r).id);
+            TransferRequest other = request(src.toString(), base.resolve("elsewhere").toString(), true);
+            other.clientSubmissionId = "it-links";
+            TransferRejectedException e = assertThrows(TransferRejectedException.class, () -> service.submit(other));
+            assertTrue(e.getMessage().contains("destination") && e.getMessage().contains("links 'COPY' then, 'SKIP' now"), e.getMessage());
+            assertFalse(Files.exists(base.resolve("elsewhere")));
+        } finally {
+            delete(base);
+        }
+    }
+
+    @Test
     void refusesHostileRequests(@InjectService TransferService service) {
         for (String[] b : new String[][] {{"/tmp/../etc/passwd", "/tmp/x"}, {"/tmp/a", "file:///tmp/b%00c"}, {"/tmp/a", "nosuch://h/x"}, {"/tmp/a", "tmp/relative"}}) {
             assertThrows(TransferRejectedException.class, () -> service.submit(request(b[0], b[1], false)), b[0] + " " + b[1]);

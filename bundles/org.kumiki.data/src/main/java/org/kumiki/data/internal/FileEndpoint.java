@@ -79,21 +79,47 @@ public class FileEndpoint implements Endpoint {
         return true;
     }
 
-    static EntryDTO entry(Path p, URI uri, BasicFileAttributes a) {
+    /** {@code followed}: the attributes are those of a link's target (stat), not of the link (a listing). */
+    static EntryDTO entry(Path p, URI uri, BasicFileAttributes a, boolean followed) {
         EntryDTO e = new EntryDTO();
         e.name = p.getFileName() == null ? "" : p.getFileName().toString();
         e.uri = uri.toString();
         e.type = a.isRegularFile() ? EntryDTO.FILE : a.isDirectory() ? EntryDTO.DIRECTORY : EntryDTO.OTHER;
         e.size = a.isRegularFile() ? a.size() : -1;
         e.modified = a.lastModifiedTime().toMillis();
+        if (a.isSymbolicLink()) {
+            e.kind = EntryDTO.SYMLINK;
+        } else if (a.isOther()) {
+            e.kind = kind(p, followed);
+        } else if (a.isRegularFile() && PseudoFileSystems.sizeUnknown(p, a.size(), followed)) {
+            // /proc, /sys: the stat size is not the content's; the engine reads to the end
+            e.size = -1;
+        }
         return e;
+    }
+
+    /** What a special file is, from the file type bits of its mode. */
+    static String kind(Path p, boolean followed) {
+        try {
+            int mode = (Integer) (followed ? Files.getAttribute(p, "unix:mode") : Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+            switch (mode & 0170000) {
+                case 0010000: return EntryDTO.FIFO;
+                case 0020000: return EntryDTO.CHAR_DEVICE;
+                case 0060000: return EntryDTO.BLOCK_DEVICE;
+                case 0140000: return EntryDTO.SOCKET;
+                case 0120000: return EntryDTO.SYMLINK;
+                default: return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // no unix view here: "special file" without a kind
+        }
     }
 
     @Override
     public EntryDTO stat(URI uri) throws IOException {
         Path p = path(uri);
         try {
-            return entry(p, uri, Files.readAttributes(p, BasicFileAttributes.class));
+            return entry(p, uri, Files.readAttributes(p, BasicFileAttributes.class), true);
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -111,7 +137,7 @@ public class FileEndpoint implements Endpoint {
                 } catch (NoSuchFileException gone) {
                     continue;
                 }
-                out.add(entry(p, Uris.child(folder, p.getFileName().toString()), a));
+                out.add(entry(p, Uris.child(folder, p.getFileName().toString()), a, false));
             }
         }
         return out;
@@ -148,6 +174,21 @@ public class FileEndpoint implements Endpoint {
     @Override
     public void delete(URI uri) throws IOException {
         Files.deleteIfExists(path(uri));
+    }
+
+    @Override
+    public String readLink(URI link) throws IOException {
+        return Files.readSymbolicLink(path(link)).toString();
+    }
+
+    @Override
+    public void createLink(URI link, String target) throws IOException {
+        Files.createSymbolicLink(path(link), Path.of(target));
+    }
+
+    @Override
+    public URI realPath(URI uri) throws IOException {
+        return path(uri).toRealPath().toUri();
     }
 
     @Override

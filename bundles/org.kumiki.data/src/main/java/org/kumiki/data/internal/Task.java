@@ -22,6 +22,8 @@ final class Task {
     final AtomicLong bytesTransferred = new AtomicLong();
     final AtomicLong chunksReused = new AtomicLong();
     final AtomicLong chunksResent = new AtomicLong();
+    final AtomicLong linksSkipped = new AtomicLong();
+    final AtomicLong specialsSkipped = new AtomicLong();
     /** bytesTransferred when this run started, and when: for the rate. */
     volatile long runStartNanos;
     volatile long runStartBytes;
@@ -30,6 +32,7 @@ final class Task {
     Task(TransferTaskDTO dto) {
         this.dto = dto;
         if (dto.errors == null) dto.errors = new ArrayList<>();
+        if (dto.notices == null) dto.notices = new ArrayList<>();
         // counters of a task replayed from the journal: kept for finished tasks, recounted by a resumed run
         filesDone.set(dto.filesDone);
         filesSkipped.set(dto.filesSkipped);
@@ -40,6 +43,8 @@ final class Task {
         bytesTransferred.set(dto.bytesTransferred);
         chunksReused.set(dto.chunksReused);
         chunksResent.set(dto.chunksResent);
+        linksSkipped.set(dto.linksSkipped);
+        specialsSkipped.set(dto.specialsSkipped);
     }
 
     TransferState state() {
@@ -56,6 +61,16 @@ final class Task {
         e.attempts = attempts;
         dto.errors.add(e);
         if (dto.message == null) dto.message = message;
+    }
+
+    /** An entry left alone without failing the task (a skipped link, a special file). */
+    synchronized void notice(String source, String destination, String message) {
+        if (dto.notices.size() >= 1000) return;
+        FileErrorDTO e = new FileErrorDTO();
+        e.source = source;
+        e.destination = destination;
+        e.message = message;
+        dto.notices.add(e);
     }
 
     synchronized TransferTaskDTO snapshot() {
@@ -79,6 +94,9 @@ final class Task {
         d.chunksResent = chunksResent.get();
         d.resumes = dto.resumes;
         d.errors = new ArrayList<>(dto.errors);
+        d.linksSkipped = linksSkipped.get();
+        d.specialsSkipped = specialsSkipped.get();
+        d.notices = new ArrayList<>(dto.notices);
         d.message = dto.message;
         long start = runStartNanos;
         if (start != 0) {

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kumiki.data.api.ChecksumAlgorithm;
+import org.kumiki.data.api.LinkMode;
 import org.kumiki.data.api.SyncLevel;
 import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EntryDTO;
@@ -58,6 +59,7 @@ final class TaskRun implements Runnable {
     final ChecksumAlgorithm algo;
     final boolean verify;
     final SyncLevel sync;
+    final LinkMode links;
     private final Map<String, Marker> resumeMarkers;
     private final RateLimiter limiter;
     private volatile boolean stop;
@@ -72,8 +74,17 @@ final class TaskRun implements Runnable {
     record Temp(Endpoint ep, URI uri) {
     }
 
-    /** One file to copy. */
-    record FileJob(Endpoint srcEp, URI src, EntryDTO srcEntry, Endpoint dstEp, URI dst) {
+    /** One file to copy; {@code dstEntry}: what planning found at the destination (null: nothing, or not looked). */
+    record FileJob(Endpoint srcEp, URI src, EntryDTO srcEntry, Endpoint dstEp, URI dst, EntryDTO dstEntry) {
+    }
+
+    /** A destination the engine will not write over: not retried, reported in one line. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
     }
 
     TaskRun(TransferServiceImpl svc, Task task, Map<String, Marker> markers) {
@@ -83,6 +94,7 @@ final class TaskRun implements Runnable {
         this.algo = ChecksumAlgorithm.of(req.checksum);
         this.verify = Boolean.TRUE.equals(req.verify) && algo != ChecksumAlgorithm.NONE;
         this.sync = SyncLevel.valueOf(req.syncLevel);
+        this.links = req.links == null ? LinkMode.SKIP : LinkMode.valueOf(req.links);
         this.resumeMarkers = new ConcurrentHashMap<>(markers);
         this.limiter = req.bandwidthLimit > 0 ? new RateLimiter(req.bandwidthLimit) : null;
     }
@@ -179,6 +191,9 @@ final class TaskRun implements Runnable {
             task.bytesTotal.set(0);
             task.bytesDone.set(0);
             task.dto.errors.clear();
+            task.dto.notices.clear();
+            task.linksSkipped.set(0);
+            task.specialsSkipped.set(0);
             task.dto.message = null;
             task.runStartNanos = System.nanoTime();
             task.runStartBytes = task.bytesTransferred.get();
@@ -200,14 +215,23 @@ final class TaskRun implements Runnable {
                 if (st == null) throw new NoSuchFileException(Uris.redact(s), null, "no such file or folder");
                 if (st.isDirectory()) {
                     if (!item.recursive) throw new IOException(Uris.redact(s) + " is a folder: transfer it recursively");
+                    EntryDTO dt = de.stat(d);
+                    if (dt != null && !dt.isDirectory()) throw refused(d, dt, "a folder");
                     de.mkdirs(d);
-                    walk(se, s, de, d, out, 0);
+                    List<String> ancestors = new ArrayList<>();
+                    walk(se, s, de, d, dt == null ? Map.of() : null, out, 0, ancestors);
                 } else if (st.isFile()) {
                     URI target = d;
                     EntryDTO dt = d.getPath().endsWith("/") ? null : de.stat(d);
-                    if (d.getPath().endsWith("/") || (dt != null && dt.isDirectory())) target = Uris.child(d, Uris.name(s));
-                    de.mkdirs(Uris.parent(target));
-                    add(out, new FileJob(se, s, st, de, target));
+                    if (d.getPath().endsWith("/") || (dt != null && dt.isDirectory())) {
+                        target = Uris.child(d, Uris.name(s));
+                        de.mkdirs(Uris.parent(target));
+                        dt = de.stat(target);
+                    } else {
+                        de.mkdirs(Uris.parent(target));
+                    }
+                    if (dt != null && !dt.isFile()) throw refused(target, dt, "a regular file");
+                    add(out, new FileJob(se, s, st, de, target, dt));
                 } else {
                     throw new IOException(Uris.redact(s) + " is not a regular file or folder");
                 }
@@ -225,35 +249,171 @@ final class TaskRun implements Runnable {
         out.accept(f);
     }
 
-    private void walk(Endpoint se, URI s, Endpoint de, URI d, java.util.function.Consumer<FileJob> out, int depth) throws IOException {
+    /** The refusal of an existing destination entry that is not what the copy would put there. */
+    static Refused refused(URI dst, EntryDTO there, String expected) {
+        return new Refused(Uris.redact(dst) + " is " + article(describeType(there)) + " where " + expected
+                + " is to go: refused, nothing written");
+    }
+
+    private static String article(String s) {
+        return ("aeiou".indexOf(s.charAt(0)) >= 0 ? "an " : "a ") + s;
+    }
+
+    /** An entry's type in words: "regular file", "folder", "FIFO (named pipe)", "symbolic link", ... */
+    static String describeType(EntryDTO e) {
+        if (e.isFile()) return "regular file";
+        if (e.isDirectory()) return "folder";
+        if (e.kind == null) return "special file";
+        switch (e.kind) {
+            case EntryDTO.SYMLINK: return "symbolic link";
+            case EntryDTO.FIFO: return "FIFO (named pipe)";
+            case EntryDTO.SOCKET: return "socket";
+            case EntryDTO.CHAR_DEVICE: return "character device";
+            case EntryDTO.BLOCK_DEVICE: return "block device";
+            default: return "special file (" + e.kind + ")";
+        }
+    }
+
+    /**
+     * Walks a source folder. {@code there}: the destination folder's entries by name, or null
+     * to list it (an empty map: the folder was just created). {@code ancestors}: the real paths
+     * of the source folders above, for link loops (FOLLOW only).
+     */
+    private void walk(Endpoint se, URI s, Endpoint de, URI d, Map<String, EntryDTO> there, java.util.function.Consumer<FileJob> out, int depth,
+            List<String> ancestors) throws IOException {
         if (depth > 256) throw new IOException("folders nested deeper than 256 below " + Uris.redact(s));
         List<EntryDTO> entries = se.list(s);
-        for (EntryDTO e : entries) {
-            checkGoing();
-            String bad = Uris.checkName(e.name);
-            if (bad != null) {
-                task.error(Uris.redact(s) + "/" + Uris.printable(String.valueOf(e.name)), null, "refused " + bad, 1);
-                continue;
-            }
-            URI sc = Uris.child(s, e.name), dc = Uris.child(d, e.name);
-            if (e.isDirectory()) {
+        if (there == null) there = listing(de, d);
+        String real = null;
+        if (links == LinkMode.FOLLOW) {
+            URI r = se.realPath(s);
+            real = r == null ? null : strip(r.getPath());
+            if (real != null) ancestors.add(real);
+        }
+        try {
+            for (EntryDTO e : entries) {
+                checkGoing();
+                String bad = Uris.checkName(e.name);
+                if (bad != null) {
+                    task.error(Uris.redact(s) + "/" + Uris.printable(String.valueOf(e.name)), null, "refused " + bad, 1);
+                    continue;
+                }
+                URI sc = Uris.child(s, e.name), dc = Uris.child(d, e.name);
+                EntryDTO x = there.get(e.name);
                 try {
-                    de.mkdirs(dc);
-                    walk(se, sc, de, dc, out, depth + 1);
-                } catch (IOException ex) {
+                    if (e.isSymlink()) {
+                        link(se, sc, e, de, dc, x, out, depth, ancestors);
+                    } else {
+                        entry(se, sc, e, de, dc, x, out, depth, ancestors);
+                    }
+                } catch (CancellationException ex) {
+                    throw ex;
+                } catch (IOException | RuntimeException ex) {
                     task.error(Uris.redact(sc), Uris.redact(dc), describe(ex), 1);
                 }
-            } else if (e.isFile()) {
-                add(out, new FileJob(se, sc, e, de, dc));
-            } else {
-                LOG.info("{}: not a regular file or folder (link, device): not copied", Uris.redact(sc));
+            }
+        } finally {
+            if (real != null) ancestors.remove(ancestors.size() - 1);
+        }
+    }
+
+    /** One listed (or followed) source entry that is not a link: a folder, a file or a special file. */
+    private void entry(Endpoint se, URI sc, EntryDTO e, Endpoint de, URI dc, EntryDTO x, java.util.function.Consumer<FileJob> out, int depth,
+            List<String> ancestors) throws IOException {
+        if (e.isDirectory()) {
+            if (x != null && !x.isDirectory()) throw refused(dc, x, "a folder");
+            de.mkdirs(dc);
+            walk(se, sc, de, dc, x == null ? Map.of() : null, out, depth + 1, ancestors);
+        } else if (e.isFile()) {
+            if (x != null && !x.isFile() && !x.isSymlink()) throw refused(dc, x, "a regular file");
+            add(out, new FileJob(se, sc, e, de, dc, x));
+        } else {
+            task.specialsSkipped.incrementAndGet();
+            String what = describeType(e);
+            LOG.info("transfer {}: {} is {}: not copied", task.dto.id, Uris.redact(sc), article(what));
+            task.notice(Uris.redact(sc), Uris.redact(dc), what + ": not copied");
+        }
+    }
+
+    /** A symbolic link in a source folder, by the task's {@link LinkMode}. */
+    private void link(Endpoint se, URI sc, EntryDTO e, Endpoint de, URI dc, EntryDTO x, java.util.function.Consumer<FileJob> out, int depth,
+            List<String> ancestors) throws IOException {
+        switch (links) {
+            case COPY: {
+                String target = se.readLink(sc);
+                if (target == null) throw new IOException("symbolic link: " + se.description() + " cannot read links");
+                task.filesTotal.incrementAndGet();
+                if (x != null && !x.isFile() && !x.isSymlink()) throw refused(dc, x, "a symbolic link");
+                if (x != null && x.isSymlink() && target.equals(de.readLink(dc))) {
+                    task.filesSkipped.incrementAndGet();
+                    return;
+                }
+                URI temp = tempFor(dc);
+                de.delete(temp);
+                de.createLink(temp, target);
+                try {
+                    de.rename(temp, dc);
+                } catch (IOException | RuntimeException ex) {
+                    try {
+                        de.delete(temp);
+                    } catch (IOException ignored) {
+                        // best effort; the error below is what matters
+                    }
+                    throw ex;
+                }
+                task.filesDone.incrementAndGet();
+                return;
+            }
+            case FOLLOW: {
+                EntryDTO t = se.stat(sc);
+                if (t == null) throw new NoSuchFileException(Uris.redact(sc), null, "dangling symbolic link (its target does not exist)");
+                if (t.isDirectory()) {
+                    URI r = se.realPath(sc);
+                    if (r == null) throw new IOException("symbolic link to a folder: " + se.description() + " cannot resolve links, so loops cannot be detected: not followed");
+                    String rp = strip(r.getPath());
+                    for (String a : ancestors) {
+                        if (a.equals(rp) || a.startsWith(rp.endsWith("/") ? rp : rp + "/")) {
+                            throw new IOException("symbolic link loop: it points to " + rp + ", a folder above it: not followed");
+                        }
+                    }
+                }
+                EntryDTO followed = new EntryDTO();
+                followed.name = e.name;
+                followed.uri = e.uri;
+                followed.type = t.type;
+                followed.kind = t.kind;
+                followed.size = t.size;
+                followed.modified = t.modified;
+                followed.version = t.version;
+                entry(se, sc, followed, de, dc, x, out, depth, ancestors);
+                return;
+            }
+            default: {
+                task.linksSkipped.incrementAndGet();
+                LOG.info("transfer {}: {} is a symbolic link: skipped (--links copy or follow copies it)", task.dto.id, Uris.redact(sc));
+                task.notice(Uris.redact(sc), Uris.redact(dc), "symbolic link: skipped (links mode SKIP; COPY recreates it, FOLLOW copies its target)");
             }
         }
     }
 
+    private static String strip(String p) {
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    /** A destination folder's entries by name; empty when it does not exist. */
+    private static Map<String, EntryDTO> listing(Endpoint de, URI d) throws IOException {
+        Map<String, EntryDTO> m = new java.util.HashMap<>();
+        try {
+            for (EntryDTO e : de.list(d)) m.put(e.name, e);
+        } catch (NoSuchFileException gone) {
+            // nothing there yet
+        }
+        return m;
+    }
+
     // ------------------------------------------------------------------ copying
 
-    private static final FileJob END = new FileJob(null, null, null, null, null);
+    private static final FileJob END = new FileJob(null, null, null, null, null, null);
 
     /**
      * The file workers: each takes the next listed file itself (no hand-off, and no thread
@@ -364,7 +524,7 @@ final class TaskRun implements Runnable {
     }
 
     static boolean retryable(Throwable e) {
-        if (e instanceof SourceChangedException || e instanceof AccessDeniedException || e instanceof NoSuchFileException) return false;
+        if (e instanceof SourceChangedException || e instanceof AccessDeniedException || e instanceof NoSuchFileException || e instanceof Refused) return false;
         if (e instanceof IllegalArgumentException) return false;
         String m = String.valueOf(e.getMessage());
         if (m.contains("No space left") || m.contains("Disk quota") || m.contains("Permission denied") || m.contains("Read-only file system")
@@ -426,8 +586,9 @@ final class TaskRun implements Runnable {
 
     private void copy(FileJob f) throws IOException {
         // with sync level NONE on a first run nothing at the destination matters: spare the stat
-        EntryDTO dst = sync == SyncLevel.NONE && task.dto.resumes == 0 ? null : f.dstEp().stat(f.dst());
+        EntryDTO dst = sync == SyncLevel.NONE && task.dto.resumes == 0 ? f.dstEntry() : f.dstEp().stat(f.dst());
         if (dst != null && dst.isDirectory()) throw new FileSystemException(Uris.redact(f.dst()), null, "destination is a folder");
+        if (dst != null && !dst.isFile() && !dst.isSymlink()) throw refused(f.dst(), dst, "a regular file");
         if (skip(f, dst)) {
             task.filesSkipped.incrementAndGet();
             task.bytesDone.addAndGet(f.srcEntry().size);
@@ -452,21 +613,24 @@ final class TaskRun implements Runnable {
         temps.add(tm);
         String srcDigest;
         String dstDigest = null;
+        long n;
         try (ReadHandle in = f.srcEp().openRead(f.src(), s); WriteHandle out = f.dstEp().openWrite(temp)) {
             out.truncate(0);
             Hasher h = Hasher.of(algo);
-            // exactly the listed size: a source that grew or shrank since shows in checkUnchanged
-            long n = pump(in, 0, s.size, out, h);
+            // exactly the listed size: a source that grew or shrank since shows in checkUnchanged;
+            // a size the endpoint cannot tell (/proc, /sys): read to the end, checksum what was read
+            n = pump(in, 0, s.size < 0 ? Long.MAX_VALUE : s.size, out, h);
             out.flush();
-            if (n != s.size) throw new SourceChangedException(Uris.redact(f.src()) + " changed during the transfer: " + n + " bytes read, " + s.size + " expected");
+            if (s.size >= 0 && n != s.size) throw new SourceChangedException(Uris.redact(f.src()) + " changed during the transfer: " + n + " bytes read, " + s.size + " expected");
             srcDigest = h.hex();
             if (verify) {
                 ReadHandle back = out.reader();
-                if (back != null) dstDigest = digest(back, 0, s.size);
+                if (back != null) dstDigest = digest(back, 0, n);
             }
         }
+        if (s.size < 0) task.bytesTotal.addAndGet(n);
         if (verify) {
-            String d = dstDigest != null ? dstDigest : wholeDigest(f.dstEp(), temp, sizeEntry(s.size));
+            String d = dstDigest != null ? dstDigest : wholeDigest(f.dstEp(), temp, sizeEntry(n));
             if (!srcDigest.equals(d)) {
                 task.chunksResent.incrementAndGet();
                 throw new IOException("verification failed for " + Uris.redact(f.dst()) + ": " + algo.id() + " " + d + " at the destination, " + srcDigest + " at the source");
@@ -474,7 +638,7 @@ final class TaskRun implements Runnable {
         }
         checkUnchanged(f);
         if (Boolean.TRUE.equals(req.preserveMtime) && s.modified > 0) f.dstEp().setModified(temp, s.modified);
-        batches.computeIfAbsent(f.dstEp(), Batch::new).add(tm, f.dst(), s.size);
+        batches.computeIfAbsent(f.dstEp(), Batch::new).add(tm, f.dst(), n);
     }
 
     private static EntryDTO sizeEntry(long size) {
@@ -488,6 +652,8 @@ final class TaskRun implements Runnable {
         EntryDTO now = f.srcEp().stat(f.src());
         EntryDTO was = f.srcEntry();
         if (now == null) throw new SourceChangedException(Uris.redact(f.src()) + " was removed during the transfer");
+        // a pseudo file (/proc): its size is unknown and its times are made up at each look
+        if (was.size < 0 && now.size < 0 && now.isFile()) return;
         if (now.size != was.size || now.modified != was.modified || !Objects.equals(now.version, was.version)) {
             throw new SourceChangedException(Uris.redact(f.src()) + " changed during the transfer (size " + was.size + " -> " + now.size
                     + ", modified " + was.modified + " -> " + now.modified + ")");
@@ -632,6 +798,9 @@ final class TaskRun implements Runnable {
         }
         checkUnchanged(f);
         if (Boolean.TRUE.equals(req.preserveMtime) && s.modified > 0) f.dstEp().setModified(temp, s.modified);
+        // long copies leave time for something else to appear under the final name
+        EntryDTO now = f.dstEp().stat(f.dst());
+        if (now != null && !now.isFile()) throw refused(f.dst(), now, "a regular file");
         f.dstEp().rename(temp, f.dst());
         temps.remove(tm);
         f.dstEp().syncAll(List.of(f.dst()));
@@ -771,8 +940,15 @@ final class TaskRun implements Runnable {
             URI dc = Uris.child(d, e.name);
             if (e.isDirectory() && keep.contains(e.name)) {
                 prune(se, Uris.child(s, e.name), de, dc, depth + 1);
-            } else if (!keep.contains(e.name) && e.isFile() && !e.name.contains(".kumiki-")) {
+            } else if (keep.contains(e.name) || e.name.contains(".kumiki-")) {
+                continue;
+            } else if (e.isFile() || (e.isSymlink() && links == LinkMode.COPY)) {
+                // a link is removed itself, never what it points to
                 de.delete(dc);
+            } else if (!e.isDirectory()) {
+                // devices, FIFOs, sockets (and links unless links are copied) are never deleted
+                LOG.info("transfer {}: {} is {}: not deleted", task.dto.id, Uris.redact(dc), article(describeType(e)));
+                task.notice(null, Uris.redact(dc), describeType(e) + ": not deleted (only regular files are)");
             }
         }
     }

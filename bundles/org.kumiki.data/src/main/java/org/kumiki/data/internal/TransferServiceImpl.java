@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.kumiki.data.api.ChecksumAlgorithm;
+import org.kumiki.data.api.LinkMode;
 import org.kumiki.data.api.SyncLevel;
 import org.kumiki.data.api.TransferRejectedException;
 import org.kumiki.data.api.TransferService;
@@ -337,7 +338,15 @@ public class TransferServiceImpl implements TransferService {
             if (stopped) throw new TransferRejectedException("the transfer service is stopping");
             if (r.clientSubmissionId != null) {
                 String existing = byClientId.get(r.clientSubmissionId);
-                if (existing != null) return tasks.get(existing).snapshot();
+                if (existing != null) {
+                    Task et = tasks.get(existing);
+                    String diff = differences(request, r, et.dto.request);
+                    if (diff != null) {
+                        throw new TransferRejectedException("client submission id '" + r.clientSubmissionId + "' was already used for " + existing
+                                + " with a different request: " + diff + "; nothing submitted (use another id)");
+                    }
+                    return et.snapshot();
+                }
             }
             TransferTaskDTO d = new TransferTaskDTO();
             d.id = newId();
@@ -423,7 +432,67 @@ public class TransferServiceImpl implements TransferService {
         if (in.retries < -1 || in.retries > 100) throw new TransferRejectedException("retries must be between 0 and 100");
         r.retries = in.retries == -1 ? settings.retries : in.retries;
         r.preserveMtime = in.preserveMtime == null ? Boolean.TRUE : in.preserveMtime;
+        try {
+            r.links = (in.links == null || in.links.isBlank() ? LinkMode.SKIP : LinkMode.valueOf(in.links.trim().toUpperCase(Locale.ROOT))).name();
+        } catch (IllegalArgumentException e) {
+            throw new TransferRejectedException("unknown links mode '" + in.links + "' (skip, copy, follow)");
+        }
         return r;
+    }
+
+    /**
+     * What differs between a request submitted again under a known client id ({@code in} as
+     * given, {@code now} normalised) and the one recorded then; null when they are the same.
+     * Options left to the service's defaults (which a reconfiguration may change) are not
+     * compared; fixed defaults are.
+     */
+    static String differences(TransferRequest in, TransferRequest now, TransferRequest then) {
+        List<String> d = new ArrayList<>();
+        if (now.items.size() != then.items.size()) {
+            d.add(then.items.size() + " item(s) then, " + now.items.size() + " now");
+        } else {
+            for (int i = 0; i < now.items.size(); i++) {
+                TransferItem a = then.items.get(i), b = now.items.get(i);
+                String at = now.items.size() > 1 ? " of item " + (i + 1) : "";
+                // "dst/" and "dst" name the same folder (an absolute path gains the '/' once the folder exists)
+                if (!strip(a.source).equals(strip(b.source))) d.add("source" + at + " " + shown(a.source) + " then, " + shown(b.source) + " now");
+                if (!strip(a.destination).equals(strip(b.destination))) d.add("destination" + at + " " + shown(a.destination) + " then, " + shown(b.destination) + " now");
+                if (a.recursive != b.recursive) d.add("recursive" + at + " " + a.recursive + " then, " + b.recursive + " now");
+            }
+        }
+        differ(d, "label", then.label, now.label);
+        differ(d, "sync level", then.syncLevel, now.syncLevel);
+        if (in.checksum != null && !in.checksum.isBlank()) differ(d, "checksum", then.checksum, now.checksum);
+        if (in.verify != null || (in.checksum != null && !in.checksum.isBlank())) differ(d, "verify", then.verify, now.verify);
+        if (in.concurrency != 0) differ(d, "concurrency", then.concurrency, now.concurrency);
+        if (in.parallelStreams != 0) differ(d, "parallel streams", then.parallelStreams, now.parallelStreams);
+        if (in.chunkSize != 0) differ(d, "chunk size", then.chunkSize, now.chunkSize);
+        if (in.retries != -1) differ(d, "retries", then.retries, now.retries);
+        differ(d, "bandwidth limit", then.bandwidthLimit, now.bandwidthLimit);
+        differ(d, "delete extraneous", then.deleteExtraneous, now.deleteExtraneous);
+        differ(d, "preserve mtime", then.preserveMtime == null ? Boolean.TRUE : then.preserveMtime, now.preserveMtime);
+        differ(d, "links", then.links == null ? LinkMode.SKIP.name() : then.links, now.links);
+        return d.isEmpty() ? null : String.join("; ", d);
+    }
+
+    private static void differ(List<String> d, String what, Object then, Object now) {
+        if (!java.util.Objects.equals(then, now)) d.add(what + " " + shown(then) + " then, " + shown(now) + " now");
+    }
+
+    private static String shown(Object v) {
+        if (v == null) return "(none)";
+        if (v instanceof String) {
+            String s = (String) v;
+            if (s.contains("://")) {
+                try {
+                    s = Uris.redact(URI.create(s));
+                } catch (IllegalArgumentException ignored) {
+                    // shown as it is
+                }
+            }
+            return "'" + Uris.printable(s) + "'";
+        }
+        return String.valueOf(v);
     }
 
     private static int range(String what, int v, int lo, int hi, int dflt) {

@@ -127,6 +127,45 @@ class EngineTest {
     }
 
     @Test
+    void sameClientIdWithADifferentRequestIsRefusedNamingWhatDiffers() throws Exception {
+        Path src = Fixtures.random(tmp.resolve("src/a"), 1000, 2);
+        Path other = Fixtures.random(tmp.resolve("src/b"), 2000, 3);
+        TransferRequest r = req(src.toString(), tmp.resolve("dst/a").toString(), false);
+        r.clientSubmissionId = "client-7";
+        TransferTaskDTO a = svc().submit(r);
+        assertEquals("SUCCEEDED", Fixtures.await(svc(), a.id).state);
+        // the same request again, also once the first is over, and with a default spelled out: the same task
+        TransferRequest same = req("file://" + src, tmp.resolve("dst/a").toString(), false);
+        same.clientSubmissionId = "client-7";
+        same.syncLevel = "none";
+        assertEquals(a.id, svc().submit(same).id);
+        // another source under the same id: refused in one line naming the difference, nothing copied
+        TransferRequest diff = req(other.toString(), tmp.resolve("dst/b").toString(), false);
+        diff.clientSubmissionId = "client-7";
+        diff.checksum = "xxh64";
+        TransferRejectedException e = assertThrows(TransferRejectedException.class, () -> svc().submit(diff));
+        String m = e.getMessage();
+        assertTrue(m.contains("client-7") && m.contains(a.id), m);
+        assertTrue(m.contains("source 'file://" + src + "' then, 'file://" + other + "' now"), m);
+        assertTrue(m.contains("destination") && m.contains("checksum 'sha256' then, 'xxh64' now"), m);
+        assertFalse(m.contains("\n"), m);
+        assertFalse(Files.exists(tmp.resolve("dst/b")), "nothing copied");
+        assertEquals(1, svc().tasks().size());
+        // an option alone differs
+        TransferRequest del = req(src.toString(), tmp.resolve("dst/a").toString(), false);
+        del.clientSubmissionId = "client-7";
+        del.deleteExtraneous = true;
+        del.links = "follow";
+        String m2 = assertThrows(TransferRejectedException.class, () -> svc().submit(del)).getMessage();
+        assertTrue(m2.contains("delete extraneous false then, true now") && m2.contains("links 'SKIP' then, 'FOLLOW' now"), m2);
+        // the refusal holds after a restart (the id and the request come back from the journal)
+        svc.close();
+        svc = null;
+        assertThrows(TransferRejectedException.class, () -> svc().submit(diff));
+        assertEquals(a.id, svc().submit(same).id);
+    }
+
+    @Test
     void refusesHostileAndMalformedRequests() throws Exception {
         String ok = tmp.resolve("x").toString();
         String[][] bad = {{"file:///etc/../etc/passwd", ok}, {ok, "file:///tmp/a/../../etc/x"}, {"/tmp/a\0b", ok}, {ok, "relative"},
