@@ -328,7 +328,29 @@ public class SftpEndpoint implements Endpoint {
         e.size = a.isRegularFile() ? a.getSize() : -1;
         FileTime m = a.getModifyTime();
         e.modified = m == null ? 0 : m.toMillis();
+        if (EntryDTO.OTHER.equals(e.type)) e.kind = kind(a);
         return e;
+    }
+
+    /** What a special entry is: the file type bits of its permissions (SFTP v3), else its type field. */
+    static String kind(SftpClient.Attributes a) {
+        if (a.isSymbolicLink()) return EntryDTO.SYMLINK;
+        int perms = a.getPermissions();
+        switch (perms & 0170000) {
+            case 0010000: return EntryDTO.FIFO;
+            case 0020000: return EntryDTO.CHAR_DEVICE;
+            case 0060000: return EntryDTO.BLOCK_DEVICE;
+            case 0140000: return EntryDTO.SOCKET;
+            case 0120000: return EntryDTO.SYMLINK;
+            default: break;
+        }
+        switch (a.getType()) {
+            case SftpConstants.SSH_FILEXFER_TYPE_FIFO: return EntryDTO.FIFO;
+            case SftpConstants.SSH_FILEXFER_TYPE_CHAR_DEVICE: return EntryDTO.CHAR_DEVICE;
+            case SftpConstants.SSH_FILEXFER_TYPE_BLOCK_DEVICE: return EntryDTO.BLOCK_DEVICE;
+            case SftpConstants.SSH_FILEXFER_TYPE_SOCKET: return EntryDTO.SOCKET;
+            default: return null;
+        }
     }
 
     static String lastSegment(String p) {
@@ -626,6 +648,29 @@ public class SftpEndpoint implements Endpoint {
             });
         } catch (NoSuchFileException e) {
             // nothing there
+        }
+    }
+
+    @Override
+    public String readLink(URI link) throws IOException {
+        return with(link, s -> s.readLink(path(link)));
+    }
+
+    @Override
+    public void createLink(URI link, String target) throws IOException {
+        with(link, s -> {
+            s.symLink(path(link), target);
+            return null;
+        });
+    }
+
+    @Override
+    public URI realPath(URI uri) throws IOException {
+        String real = with(uri, s -> s.canonicalPath(path(uri)));
+        try {
+            return new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), uri.getPort(), real, null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("unusable real path from the server: " + e.getMessage());
         }
     }
 

@@ -152,6 +152,45 @@ class SftpEndpointTest {
     }
 
     @Test
+    void specialDestinationsAreRefusedAndLinksCopiedOrFollowed() throws Exception {
+        random(tmp.resolve("a"), 1000, 1);
+        Path fifo = remote.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mk.waitFor());
+        assertEquals(EntryDTO.FIFO, sftp.stat(URI.create(env.uri(fifo.toString()))).kind);
+        assertEquals(EntryDTO.CHAR_DEVICE, sftp.stat(URI.create(env.uri("/dev/null"))).kind);
+        for (String dst : new String[] {env.uri(fifo.toString()), env.uri("/dev/null")}) {
+            TransferTaskDTO t = run(tmp.resolve("a").toString(), dst, false, 0);
+            assertEquals("FAILED", t.state, dst);
+            assertTrue(t.errors.get(0).message.contains("refused"), t.errors.get(0).message);
+            assertEquals(1, t.errors.get(0).attempts);
+        }
+        assertTrue(Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(fifo));
+        // links: copied as links to the server, then followed back with a loop refused
+        random(tmp.resolve("src/real"), 500, 2);
+        random(tmp.resolve("src/sub/inner"), 700, 3);
+        Files.createSymbolicLink(tmp.resolve("src/link"), Path.of("real"));
+        Files.createSymbolicLink(tmp.resolve("src/sub/up"), Path.of(".."));
+        TransferRequest up = new TransferRequest();
+        up.items.add(TransferItem.of(tmp.resolve("src").toString(), env.uri(remote + "/up"), true));
+        up.links = "copy";
+        TransferTaskDTO u = engine().await(engine().submit(up).id).toCompletableFuture().get(180, TimeUnit.SECONDS);
+        assertEquals("SUCCEEDED", u.state, String.valueOf(u.errors));
+        assertEquals(Path.of("real"), Files.readSymbolicLink(remote.resolve("up/link")));
+        assertEquals(Path.of(".."), Files.readSymbolicLink(remote.resolve("up/sub/up")));
+        assertEquals(EntryDTO.SYMLINK, sftp.list(URI.create(env.uri(remote + "/up"))).stream().filter(e -> e.name.equals("link")).findFirst().orElseThrow().kind);
+        TransferRequest down = new TransferRequest();
+        down.items.add(TransferItem.of(env.uri(remote + "/up"), tmp.resolve("down").toString(), true));
+        down.links = "follow";
+        TransferTaskDTO d = engine().await(engine().submit(down).id).toCompletableFuture().get(180, TimeUnit.SECONDS);
+        assertEquals("FAILED", d.state);
+        assertEquals(1, d.errors.size(), String.valueOf(d.errors));
+        assertTrue(d.errors.get(0).message.contains("loop"), d.errors.get(0).message);
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("src/real")), Files.readAllBytes(tmp.resolve("down/link")));
+        assertFalse(Files.isSymbolicLink(tmp.resolve("down/link")));
+    }
+
+    @Test
     void permissionDeniedIsReportedNotRetried() throws Exception {
         random(tmp.resolve("a"), 1000, 1);
         TransferTaskDTO t = run(tmp.resolve("a").toString(), env.uri("/etc/kumiki-should-not-exist"), false, 0);
