@@ -72,7 +72,7 @@ public class DataCommands {
         if (entries.isEmpty()) return "Empty.\n";
         TextTable t = new TextTable("TYPE", "SIZE", "MODIFIED (UTC)", "NAME");
         for (EntryDTO e : entries) {
-            t.row(e.type, e.isFile() ? Text.bytes(e.size, "?") : "-", e.modified > 0 ? TIME.format(Instant.ofEpochMilli(e.modified)) : "-",
+            t.row(e.kind != null ? e.kind : e.type, e.isFile() ? Text.bytes(e.size, "?") : "-", e.modified > 0 ? TIME.format(Instant.ofEpochMilli(e.modified)) : "-",
                     Text.oneLine(e.name) + (e.isDirectory() ? "/" : ""));
         }
         return t.toString();
@@ -83,10 +83,13 @@ public class DataCommands {
         if (TransferArgs.isHelp(args)) return "data:transfer " + TransferArgs.USAGE.replace("\n         ", "\n  ") + "\n";
         TransferArgs a = TransferArgs.parse(args);
         TransferRequest r = a.request;
+        long before = System.currentTimeMillis();
         TransferTaskDTO t = service.submit(r);
-        if (a.noWait) return "Submitted " + t.id + " (" + t.state + ")\n";
+        // the same client id and request as before: the task submitted then, not a new one
+        String submitted = t.submittedAt < before ? "Already submitted as " + t.id + " (--id " + t.clientSubmissionId + ")" : "Submitted " + t.id;
+        if (a.noWait) return submitted + " (" + t.state + ")\n";
         PrintStream out = progressOut != null ? progressOut : System.out;
-        out.println("Submitted " + t.id + "; waiting (data:cancel " + t.id + " stops it)");
+        out.println(submitted + "; waiting (data:cancel " + t.id + " stops it)");
         CompletableFuture<TransferTaskDTO> done = service.await(t.id).toCompletableFuture();
         while (true) {
             try {
@@ -122,8 +125,25 @@ public class DataCommands {
                 .append(" skipped, ").append(t.filesFailed).append(" failed of ").append(t.filesTotal).append(" files; ")
                 .append(Text.bytes(t.bytesDone, "?")).append(" done, ").append(Text.bytes(t.bytesTransferred, "?")).append(" sent at ")
                 .append(Text.bytes((long) t.rate, "?")).append("/s\n");
+        appendSkipped(sb, t, 10);
         appendErrors(sb, t, 10);
         return sb.toString();
+    }
+
+    /** Symbolic links and special files left alone (reported, not failures). */
+    private static void appendSkipped(StringBuilder sb, TransferTaskDTO t, int max) {
+        if (t.linksSkipped > 0) sb.append("  ").append(t.linksSkipped).append(" symbolic link(s) skipped (--links copy or follow copies them)\n");
+        if (t.specialsSkipped > 0) sb.append("  ").append(t.specialsSkipped).append(" device(s), FIFO(s) or socket(s) not copied\n");
+        if (t.notices == null) return;
+        int n = 0;
+        for (FileErrorDTO e : t.notices) {
+            if (n++ >= max) {
+                sb.append("  ... ").append(t.notices.size() - max).append(" more (data:show ").append(t.id).append(")\n");
+                break;
+            }
+            String where = e.source != null ? e.source : e.destination;
+            sb.append("  note: ").append(where == null ? "" : Text.oneLine(where) + ": ").append(Text.oneLine(String.valueOf(e.message))).append('\n');
+        }
     }
 
     private static void appendErrors(StringBuilder sb, TransferTaskDTO t, int max) {
@@ -167,7 +187,7 @@ public class DataCommands {
         sb.append("options:     sync ").append(r.syncLevel).append(", checksum ").append(r.checksum).append(Boolean.TRUE.equals(r.verify) ? " verified" : " not verified")
                 .append(", ").append(r.concurrency).append(" files at once, ").append(r.parallelStreams).append(" streams, chunk ").append(Text.bytes(r.chunkSize, "?"))
                 .append(r.bandwidthLimit > 0 ? ", limit " + Text.bytes(r.bandwidthLimit, "?") + "/s" : "").append(r.deleteExtraneous ? ", delete extraneous" : "")
-                .append(", retries ").append(r.retries).append('\n');
+                .append(", retries ").append(r.retries).append(r.links != null && !"SKIP".equals(r.links) ? ", links " + r.links.toLowerCase(Locale.ROOT) : "").append('\n');
         sb.append("submitted:   ").append(TIME.format(Instant.ofEpochMilli(t.submittedAt))).append('\n');
         if (t.startedAt > 0) sb.append("started:     ").append(TIME.format(Instant.ofEpochMilli(t.startedAt))).append('\n');
         if (t.finishedAt > 0 && TransferState.valueOf(t.state).isTerminal()) sb.append("finished:    ").append(TIME.format(Instant.ofEpochMilli(t.finishedAt))).append('\n');
@@ -175,6 +195,7 @@ public class DataCommands {
         sb.append("bytes:       ").append(Text.bytes(t.bytesDone, "?")).append(" of ").append(Text.bytes(t.bytesTotal, "?")).append(", ")
                 .append(Text.bytes(t.bytesTransferred, "?")).append(" sent, ").append(Text.bytes((long) t.rate, "?")).append("/s\n");
         sb.append("chunks:      ").append(t.chunksReused).append(" kept after a restart, ").append(t.chunksResent).append(" sent again; resumed ").append(t.resumes).append(" time(s)\n");
+        appendSkipped(sb, t, 100);
         appendErrors(sb, t, 100);
         return sb.toString();
     }

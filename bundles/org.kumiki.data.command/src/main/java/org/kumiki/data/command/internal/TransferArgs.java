@@ -3,10 +3,10 @@ package org.kumiki.data.command.internal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
+import org.kumiki.platform.text.Options;
 import org.kumiki.platform.text.Text;
 
 /** Parses {@code data:transfer [OPTIONS] SRC DST}. */
@@ -20,13 +20,15 @@ final class TransferArgs {
             + "             --no-verify          do not read the destination back to compare checksums\n"
             + "         -j, --concurrency N      files in flight at once\n"
             + "         -p, --streams N          parallel streams per large file\n"
-            + "             --chunk SIZE         chunk size (restart granularity), e.g. 64M\n"
-            + "         -b, --bwlimit RATE       bytes per second for the task, e.g. 50M\n"
+            + "             --chunk SIZE         chunk size (restart granularity), e.g. 64M, 1.5G\n"
+            + "         -b, --bwlimit RATE       bytes per second for the task, e.g. 50M or 1.5MiB/s\n"
             + "             --delete             delete destination files the source folder does not have\n"
             + "         -l, --label TEXT         a name for the task\n"
             + "             --id CLIENT_ID       idempotent submission: the same id returns the same task\n"
             + "             --retries N          attempts per file or chunk after the first\n"
             + "             --no-mtime           do not copy modification times\n"
+            + "             --links MODE         symbolic links in source folders: skip (default, reported), copy (as links),\n"
+            + "                                  follow (copy what they point to; loops refused)\n"
             + "             --no-wait            return after submitting instead of showing progress\n"
             + "         Long options also take --opt=VALUE. Example: data:transfer -r -c xxh64 /data/run1 sftp://me@archive/runs/run1";
 
@@ -72,20 +74,21 @@ final class TransferArgs {
                 case "--no-wait": a.noWait = true; break;
                 default: {
                     if (val == null) {
-                        if (i + 1 >= in.length) throw new IllegalArgumentException("option " + Text.oneLine(opt) + " needs a value");
+                        if (i + 1 >= in.length) throw new IllegalArgumentException("option " + Text.shown(opt) + " needs a value");
                         val = in[++i];
                     }
                     switch (opt) {
                         case "-s": case "--sync": r.syncLevel = val; break;
                         case "-c": case "--checksum": r.checksum = val; break;
-                        case "-j": case "--concurrency": r.concurrency = integer(opt, val, 1, 256); break;
-                        case "-p": case "--streams": r.parallelStreams = integer(opt, val, 1, 64); break;
-                        case "--chunk": r.chunkSize = size(opt, val); break;
-                        case "-b": case "--bwlimit": r.bandwidthLimit = size(opt, val); break;
+                        case "-j": case "--concurrency": r.concurrency = Options.integer(opt, val, 1, 256); break;
+                        case "-p": case "--streams": r.parallelStreams = Options.integer(opt, val, 1, 64); break;
+                        case "--chunk": r.chunkSize = Options.size(opt, val); break;
+                        case "-b": case "--bwlimit": r.bandwidthLimit = Options.rate(opt, val); break;
                         case "-l": case "--label": r.label = val; break;
                         case "--id": r.clientSubmissionId = val; break;
-                        case "--retries": r.retries = integer(opt, val, 0, 100); break;
-                        default: throw new IllegalArgumentException("unknown option '" + Text.oneLine(opt) + "' (data:transfer --help)");
+                        case "--links": r.links = val; break;
+                        case "--retries": r.retries = Options.integer(opt, val, 0, 100); break;
+                        default: throw new IllegalArgumentException("unknown option '" + Text.shown(opt) + "' (data:transfer --help)");
                     }
                 }
             }
@@ -93,42 +96,5 @@ final class TransferArgs {
         if (pos.size() != 2) throw new IllegalArgumentException("data:transfer needs SRC and DST (got " + pos.size() + " argument(s); data:transfer --help)");
         r.items.add(TransferItem.of(uriText(pos.get(0)), uriText(pos.get(1)), recursive));
         return a;
-    }
-
-    static int integer(String opt, String v, int lo, int hi) {
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < lo || n > hi) throw new NumberFormatException();
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(opt + ": expected a whole number from " + lo + " to " + hi + ", got '" + Text.oneLine(v) + "'");
-        }
-    }
-
-    /** 512, 64K, 64M, 2G, 1T (binary multiples), optionally with a trailing B or /s. */
-    static long size(String opt, String v) {
-        String s = v.trim().toUpperCase(Locale.ROOT);
-        if (s.endsWith("/S")) s = s.substring(0, s.length() - 2);
-        if (s.endsWith("IB")) s = s.substring(0, s.length() - 2);
-        else if (s.endsWith("B") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2))) s = s.substring(0, s.length() - 1);
-        else if (s.endsWith("B")) s = s.substring(0, s.length() - 1);
-        long mult = 1;
-        if (!s.isEmpty()) {
-            switch (s.charAt(s.length() - 1)) {
-                case 'K': mult = 1L << 10; break;
-                case 'M': mult = 1L << 20; break;
-                case 'G': mult = 1L << 30; break;
-                case 'T': mult = 1L << 40; break;
-                default: mult = 1;
-            }
-            if (mult > 1) s = s.substring(0, s.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(s);
-            if (n < 0 || n > Long.MAX_VALUE / mult) throw new NumberFormatException();
-            return n * mult;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(opt + ": expected a size such as 512K, 64M or 2G, got '" + Text.oneLine(v) + "'");
-        }
     }
 }

@@ -86,6 +86,25 @@ class GogoDataTest {
     }
 
     @Test
+    void linksAreReportedOrCopiedAndAReusedIdWithAnotherRequestIsRefused() throws Exception {
+        file(tmp.resolve("src/real"), 100);
+        Files.createSymbolicLink(tmp.resolve("src/link"), Path.of("real"));
+        String out = run("data:transfer -r --id tree-1 " + tmp.resolve("src") + " " + tmp.resolve("dst"));
+        assertTrue(out.contains("SUCCEEDED: 1 copied") && out.contains("1 symbolic link(s) skipped") && out.contains("/src/link: symbolic link"), out);
+        // the same id and request: the earlier task, said so
+        String same = run("data:transfer --no-wait -r --id tree-1 " + tmp.resolve("src") + " " + tmp.resolve("dst"));
+        assertTrue(same.startsWith("Already submitted as xfer-"), same);
+        // the same id, another request: one line naming the difference, nothing copied
+        String refused = fails("data:transfer -r --links copy --id tree-1 " + tmp.resolve("src") + " " + tmp.resolve("dst2"));
+        assertTrue(refused.contains("different request") && refused.contains("destination") && refused.contains("links 'SKIP' then, 'COPY' now"), refused);
+        assertFalse(Files.exists(tmp.resolve("dst2")));
+        String copied = run("data:transfer -r --links copy " + tmp.resolve("src") + " " + tmp.resolve("dst2"));
+        assertTrue(copied.contains("SUCCEEDED: 2 copied"), copied);
+        assertEquals(Path.of("real"), Files.readSymbolicLink(tmp.resolve("dst2/link")));
+        assertTrue(fails("data:transfer -r --links sometimes /a /b").contains("unknown links mode"));
+    }
+
+    @Test
     void noWaitAndCancel() throws Exception {
         file(tmp.resolve("src/big"), 2 << 20);
         String out = run("data:transfer --no-wait --bwlimit 64K --id job-1 " + tmp.resolve("src/big") + " " + tmp.resolve("dst/big"));
@@ -102,7 +121,7 @@ class GogoDataTest {
     @Test
     void badInputIsOneLineErrors() throws Exception {
         assertTrue(fails("data:transfer /tmp/only-one").contains("needs SRC and DST"));
-        assertTrue(fails("data:transfer -j 0 /a /b").contains("whole number"));
+        assertTrue(fails("data:transfer -j 0 /a /b").contains("between 1 and 256"));
         assertTrue(fails("data:transfer -j lots /a /b").contains("whole number"));
         assertTrue(fails("data:transfer --bwlimit fast /a /b").contains("size"));
         assertTrue(fails("data:transfer --frobnicate /a /b").contains("unknown option"));
@@ -120,13 +139,19 @@ class GogoDataTest {
     }
 
     @Test
-    void sizes() {
-        assertEquals(64L << 20, TransferArgs.size("x", "64M"));
-        assertEquals(2L << 30, TransferArgs.size("x", "2GiB"));
-        assertEquals(512, TransferArgs.size("x", "512"));
-        assertEquals(10L << 20, TransferArgs.size("x", "10MB/s"));
-        assertThrows(IllegalArgumentException.class, () -> TransferArgs.size("x", "-1"));
-        assertThrows(IllegalArgumentException.class, () -> TransferArgs.size("x", "99999999999T"));
-        assertThrows(IllegalArgumentException.class, () -> TransferArgs.size("x", ""));
+    void sizesAndNumbersUseTheOneCommandGrammar() {
+        // --chunk 1.5G used to fail here while sched:submit -m 1.5G worked
+        assertEquals(3L << 29, TransferArgs.parse(new String[] {"--chunk", "1.5G", "/a", "/b"}).request.chunkSize);
+        assertEquals(64L << 20, TransferArgs.parse(new String[] {"--chunk=64MiB", "/a", "/b"}).request.chunkSize);
+        assertEquals(2L << 30, TransferArgs.parse(new String[] {"--chunk", "2GiB", "/a", "/b"}).request.chunkSize);
+        assertEquals(10L << 20, TransferArgs.parse(new String[] {"-b", "10MB/s", "/a", "/b"}).request.bandwidthLimit);
+        assertEquals(3L << 19, TransferArgs.parse(new String[] {"--bwlimit", "1.5M/s", "/a", "/b"}).request.bandwidthLimit);
+        assertEquals(8, TransferArgs.parse(new String[] {"-j", "+8", "/a", "/b"}).request.concurrency);
+        assertTrue(fails("data:transfer --chunk -1 /a /b").contains("must not be negative"));
+        assertTrue(fails("data:transfer --chunk 99999999999T /a /b").contains("too large"));
+        assertTrue(fails("data:transfer --chunk '' /a /b").contains("expected a size"));
+        assertTrue(fails("data:transfer -j 99999999999999999999 /a /b").contains("between 1 and 256"));
+        String hostile = fails("data:transfer --chunk '1G\u001b[2J' /a /b");
+        assertTrue(hostile.contains("\\u001b[2J") && !hostile.contains("\u001b"), hostile);
     }
 }
