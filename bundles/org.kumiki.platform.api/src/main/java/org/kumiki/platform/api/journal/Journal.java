@@ -10,7 +10,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * deletes it. Appends are buffered; {@link #sync()} makes everything appended so far durable
  * (concurrent callers share one fsync), and a background flusher syncs at least every
  * configured interval. After a crash, {@link JournalFactory#open} replays every record that
- * reached the disk intact and drops a torn tail.
+ * reached the disk intact and drops a torn tail; a damaged record in the middle costs that
+ * record only (see {@link JournalFactory}).
  */
 @ProviderType
 public interface Journal extends AutoCloseable {

@@ -4,5 +4,5 @@
  * memory and use a journal to get it back after a crash.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.kumiki.platform.api.journal;
