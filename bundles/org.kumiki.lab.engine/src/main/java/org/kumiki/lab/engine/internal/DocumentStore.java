@@ -28,7 +28,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code index/} (one journal: a {@link RunSummaryDTO} per run uid) and {@code runs/<uid>/}
  * (one journal per run: key {@code d<12 digits>} for the n-th document, value
  * {@code {"name": ..., "doc": {...}}}; key {@code incomplete} when the run was found without
- * a stop document at start-up). Appends are buffered by the journal; the engine hands them to
+ * a stop document at start-up). The index is derived: a run whose index record is missing or
+ * unreadable gets its summary back from its own journal at start-up, and scan ids continue after
+ * the highest found. Reading a run ({@link #documents}) never modifies its journal. Appends are buffered by the journal; the engine hands them to
  * the OS at every checkpoint ({@link OpenRun#flush()}: they survive kill -9) and makes them
  * durable ({@link OpenRun#sync()}, fsync) at open and close, and at checkpoints at most every
  * checkpoint.sync.ms.
@@ -62,10 +64,88 @@ final class DocumentStore implements AutoCloseable {
                 RunSummaryDTO r = Json.MAPPER.readValue(e.getValue(), RunSummaryDTO.class);
                 if (r.uid != null && RUN_UID.matcher(r.uid).matches()) runs.put(r.uid, r);
             } catch (IOException ex) {
-                LOG.error("lab run index record {} is unreadable and skipped: {}", e.getKey(), ex.getMessage());
+                LOG.error("lab run index record {} is unreadable and is rebuilt from the run's journal: {}", e.getKey(), ex.getMessage());
             }
         }
+        rebuild();
         recover();
+    }
+
+    /**
+     * The index is derived data: a run folder whose index record is missing or unreadable (a
+     * damaged or lost index) gets its summary back from its own journal, read without modifying it.
+     */
+    private void rebuild() throws IOException {
+        List<Path> folders = new ArrayList<>();
+        try (var list = Files.newDirectoryStream(runsDir)) {
+            for (Path p : list) {
+                String uid = p.getFileName().toString();
+                if (RUN_UID.matcher(uid).matches() && !runs.containsKey(uid) && Files.isDirectory(p)) folders.add(p);
+            }
+        }
+        if (folders.isEmpty()) return;
+        int rebuilt = 0;
+        for (Path p : folders) {
+            String uid = p.getFileName().toString();
+            List<DocumentDTO> docs = new ArrayList<>();
+            try {
+                journals.read(p, (k, v) -> {
+                    if (k.startsWith("d")) docs.add(decode(v));
+                });
+            } catch (IOException | IllegalStateException e) {
+                LOG.error("lab run {} has no index record and its journal cannot be read: {}", uid, e.getMessage());
+                continue;
+            }
+            RunSummaryDTO r = summarise(uid, docs);
+            if (r == null) {
+                LOG.info("lab run folder {} holds no documents (the run never started) and is not listed", uid);
+                continue;
+            }
+            runs.put(uid, r);
+            index.put(uid, Json.MAPPER.writeValueAsBytes(r));
+            rebuilt++;
+        }
+        if (rebuilt > 0) {
+            index.sync();
+            LOG.warn("lab run index: {} run summaries were missing or unreadable and were rebuilt from the runs' journals", rebuilt);
+        }
+    }
+
+    /** A run's summary from its documents; status "running" when it has no stop document (recovery decides). Null without documents. */
+    static RunSummaryDTO summarise(String uid, List<DocumentDTO> docs) {
+        if (docs.isEmpty()) return null;
+        RunSummaryDTO r = new RunSummaryDTO();
+        r.uid = uid;
+        r.status = "running";
+        r.numEvents = Map.of();
+        r.documents = docs.size();
+        DocumentDTO first = docs.get(0);
+        if (LabConstants.START.equals(first.name)) {
+            r.planName = first.doc.get("plan_name") instanceof String s ? s : null;
+            r.scanId = first.doc.get("scan_id") instanceof Number n ? n.longValue() : 0;
+            r.startTime = num(first.doc.get("time"));
+        } else {
+            // the start document itself was lost: the run is still listed, dated by its first document
+            r.startTime = num(first.doc.get("time"));
+            r.reason = "the start document was lost";
+        }
+        DocumentDTO last = docs.get(docs.size() - 1);
+        if (LabConstants.STOP.equals(last.name)) stopped(r, last);
+        return r;
+    }
+
+    /** Takes status, reason, stop time and event counts from a stop document. */
+    private static void stopped(RunSummaryDTO r, DocumentDTO stop) {
+        r.status = String.valueOf(stop.doc.get("exit_status"));
+        r.reason = stop.doc.get("reason") instanceof String s ? s : null;
+        r.stopTime = num(stop.doc.get("time"));
+        if (stop.doc.get("num_events") instanceof Map<?, ?> m) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            m.forEach((k, v) -> {
+                if (k instanceof String key && v instanceof Number n) counts.put(key, n.longValue());
+            });
+            r.numEvents = counts;
+        }
     }
 
     /** Runs found "running" belonged to a container that died: find their stop or mark them incomplete. */
@@ -82,9 +162,7 @@ final class DocumentStore implements AutoCloseable {
                 DocumentDTO last = docs.isEmpty() ? null : docs.get(docs.size() - 1);
                 r.documents = docs.size();
                 if (last != null && LabConstants.STOP.equals(last.name)) {
-                    r.status = String.valueOf(last.doc.get("exit_status"));
-                    r.reason = (String) last.doc.get("reason");
-                    r.stopTime = num(last.doc.get("time"));
+                    stopped(r, last);
                     LOG.info("lab run {} had stopped before the crash ({})", r.uid, r.status);
                 } else {
                     r.status = "incomplete";
@@ -148,14 +226,13 @@ final class DocumentStore implements AutoCloseable {
         return runs.get(uid);
     }
 
-    /** Reads a closed run's documents from disk. */
-    synchronized List<DocumentDTO> documents(String uid) throws IOException {
+    /** Reads a closed run's documents from disk, modifying nothing (a damaged record is skipped and reported). */
+    List<DocumentDTO> documents(String uid) throws IOException {
         List<DocumentDTO> docs = new ArrayList<>();
-        try (Journal j = journals.open(runsDir.resolve(uid), (k, v) -> {
+        journals.read(runsDir.resolve(uid), (k, v) -> {
             if (k.startsWith("d")) docs.add(decode(v));
-        })) {
-            return docs;
-        }
+        });
+        return docs;
     }
 
     @Override
