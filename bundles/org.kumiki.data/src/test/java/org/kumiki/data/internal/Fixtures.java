@@ -24,7 +24,7 @@ final class Fixtures {
     }
 
     static JournalFactory journals() {
-        return new JournalFactoryComponent(20);
+        return JournalFactoryComponent.withInterval(20);
     }
 
     static TransferServiceImpl.Settings settings(long chunk) {

@@ -256,7 +256,7 @@ class FileJournalTest {
         byte[] all = Files.readAllBytes(f);
         all[(int) at[7] + 1] ^= 0x10; // in the length field
         Files.write(f, all);
-        JournalFactoryComponent factory = new JournalFactoryComponent(20);
+        JournalFactoryComponent factory = JournalFactoryComponent.withInterval(20);
         try {
             Map<String, byte[]> first = new LinkedHashMap<>();
             factory.read(dir, first::put);

@@ -49,7 +49,7 @@ class RunJournalTest {
         int rowsSeen = Integer.parseInt(ready.split(" ")[2]);
         assertTrue(!Files.exists(state.resolve("runs").resolve(id).resolve("run.json")), "no run.json before the end");
 
-        SimulationServiceImpl again = new SimulationServiceImpl(new JournalFactoryComponent(5), state, 1);
+        SimulationServiceImpl again = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), state, 1);
         try {
             RunDTO r = again.get(id).orElseThrow(() -> new AssertionError("the run vanished"));
             assertEquals("INTERRUPTED", r.state);
@@ -69,7 +69,7 @@ class RunJournalTest {
             again.deactivate();
         }
         // it moved to run.json: a third start lists it the same, and the journal holds nothing
-        SimulationServiceImpl third = new SimulationServiceImpl(new JournalFactoryComponent(5), state, 1);
+        SimulationServiceImpl third = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), state, 1);
         try {
             assertEquals("INTERRUPTED", third.get(id).orElseThrow().state);
         } finally {
@@ -80,7 +80,7 @@ class RunJournalTest {
 
     @Test
     void aRunThatEndsLeavesNothingInTheJournalAndReloadsAsItEnded() throws Exception {
-        SimulationServiceImpl service = new SimulationServiceImpl(new JournalFactoryComponent(5), state, 1);
+        SimulationServiceImpl service = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), state, 1);
         RunDTO r;
         try {
             service.addEngine(new MdEngine());
@@ -93,7 +93,7 @@ class RunJournalTest {
             service.deactivate();
         }
         assertEquals(List.of(), liveKeys());
-        SimulationServiceImpl again = new SimulationServiceImpl(new JournalFactoryComponent(5), state, 1);
+        SimulationServiceImpl again = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), state, 1);
         try {
             assertEquals("COMPLETED", again.get(r.id).orElseThrow().state);
             List<ThermoDTO> rows = again.results(r.id).thermo;
@@ -105,7 +105,7 @@ class RunJournalTest {
 
     List<String> liveKeys() throws Exception {
         List<String> keys = new ArrayList<>();
-        new JournalFactoryComponent(5).open(state.resolve("journal"), (k, v) -> keys.add(k)).close();
+        JournalFactoryComponent.withInterval(5).open(state.resolve("journal"), (k, v) -> keys.add(k)).close();
         return keys;
     }
 }

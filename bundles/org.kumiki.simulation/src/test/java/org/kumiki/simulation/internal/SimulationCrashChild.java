@@ -13,7 +13,7 @@ import org.kumiki.simulation.md.internal.MdEngine;
  */
 public final class SimulationCrashChild {
     public static void main(String[] args) throws Exception {
-        SimulationServiceImpl service = new SimulationServiceImpl(new JournalFactoryComponent(5), Path.of(args[0]), 1);
+        SimulationServiceImpl service = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), Path.of(args[0]), 1);
         service.addEngine(new MdEngine());
         SimulationSpec s = new SimulationSpec();
         s.name = "long";

@@ -35,7 +35,7 @@ class GogoDataTest {
 
     @BeforeEach
     void givenAShell() throws Exception {
-        JournalFactoryComponent journals = new JournalFactoryComponent(20);
+        JournalFactoryComponent journals = JournalFactoryComponent.withInterval(20);
         TransferServiceImpl.Settings s = new TransferServiceImpl.Settings();
         s.chunkSize = 64 << 10;
         svc = TransferServiceImpl.open(journals, tmp.resolve("state"), s);

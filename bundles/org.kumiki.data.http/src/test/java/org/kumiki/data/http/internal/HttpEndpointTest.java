@@ -91,7 +91,7 @@ class HttpEndpointTest {
 
     TransferServiceImpl engine() throws IOException {
         if (svc == null) {
-            JournalFactoryComponent journals = new JournalFactoryComponent(20);
+            JournalFactoryComponent journals = JournalFactoryComponent.withInterval(20);
             TransferServiceImpl.Settings s = new TransferServiceImpl.Settings();
             s.chunkSize = CHUNK;
             s.retryDelayMs = 20;

@@ -79,7 +79,7 @@ public final class DataBenchmark {
             return;
         }
         Path state = Path.of(a[1]);
-        JournalFactoryComponent journals = new JournalFactoryComponent(20);
+        JournalFactoryComponent journals = JournalFactoryComponent.withInterval(20);
         TransferServiceImpl svc = TransferServiceImpl.open(journals, state, new TransferServiceImpl.Settings());
         svc.addEndpoint(new FileEndpoint(), Map.of(Endpoint.SCHEME, "file"));
         SftpEndpoint sftp = null;

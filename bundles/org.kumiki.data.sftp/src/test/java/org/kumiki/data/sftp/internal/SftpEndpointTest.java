@@ -65,7 +65,7 @@ class SftpEndpointTest {
 
     TransferServiceImpl engine() throws IOException {
         if (svc == null) {
-            JournalFactoryComponent journals = new JournalFactoryComponent(20);
+            JournalFactoryComponent journals = JournalFactoryComponent.withInterval(20);
             TransferServiceImpl.Settings s = new TransferServiceImpl.Settings();
             s.chunkSize = CHUNK;
             s.retryDelayMs = 50;

@@ -75,7 +75,7 @@ class LabControlWaitShellTest {
 
     @BeforeEach
     void givenAShellOverTheEngine() throws Exception {
-        engine = RunEngineImpl.create(new JournalFactoryComponent(20), dir, RunEngineImpl.Settings.defaults());
+        engine = RunEngineImpl.create(JournalFactoryComponent.withInterval(20), dir, RunEngineImpl.Settings.defaults());
         SimLab.Bench bench = SimLab.build(new String[] {"m1"}, 20, 200, -10, 10, "det1", 0, 1, "tc1", 0.05, 0.5, "robot1", 0, "spec1", 0, 3);
         for (Device d : bench.all()) engine.addDevice(d, Map.of(LabConstants.DEVICE_NAME, d.name()));
         engine.addDevice(slow, Map.of(LabConstants.DEVICE_NAME, "slow1"));

@@ -30,7 +30,7 @@ class LabShellTest {
 
     @BeforeEach
     void givenAShellOverTheEngine() throws Exception {
-        JournalFactoryComponent journals = new JournalFactoryComponent(20);
+        JournalFactoryComponent journals = JournalFactoryComponent.withInterval(20);
         engine = RunEngineImpl.create(journals, dir, RunEngineImpl.Settings.defaults());
         bench = SimLab.build(new String[] {"m1", "m2"}, 20, 200, -10, 10, "det1", 0, 1, "tc1", 0.05, 0.5, "robot1", 0, "spec1", 0, 3);
         for (Device d : bench.all()) engine.addDevice(d, Map.of(LabConstants.DEVICE_NAME, d.name(), LabConstants.DEVICE_KIND, "sim", LabConstants.DEVICE_VENDOR, "kumiki-sim"));

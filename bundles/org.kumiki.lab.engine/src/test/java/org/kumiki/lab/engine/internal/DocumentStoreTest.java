@@ -42,7 +42,7 @@ class DocumentStoreTest {
 
     @BeforeEach
     void start() {
-        journals = new JournalFactoryComponent(20); // a fresh damage list per test (its flusher thread is a daemon)
+        journals = JournalFactoryComponent.withInterval(20); // a fresh damage list per test (its flusher thread is a daemon)
     }
 
     /** A run as written: its summary, its documents as JSON and each document's frame range in its journal. */

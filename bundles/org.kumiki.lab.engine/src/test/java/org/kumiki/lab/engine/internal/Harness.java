@@ -23,7 +23,7 @@ final class Harness implements AutoCloseable {
     final AutoCloseable subscription;
 
     static JournalFactoryComponent journals() {
-        return new JournalFactoryComponent(20);
+        return JournalFactoryComponent.withInterval(20);
     }
 
     Harness(Path state) throws Exception {

@@ -114,7 +114,7 @@ class OpcUaDriverTest {
         int port = freePort();
         InstrumentServer server = new InstrumentServer(port, inst);
         server.start();
-        JournalFactoryComponent journals = new JournalFactoryComponent(20);
+        JournalFactoryComponent journals = JournalFactoryComponent.withInterval(20);
         RunEngineImpl engine = RunEngineImpl.create(journals, dir, RunEngineImpl.Settings.defaults());
         List<DocumentDTO> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         engine.subscribe((n, d) -> seen.add(DocumentDTO.of(n, d)));

@@ -23,7 +23,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path state, LocalBackend.Config config, boolean withFunctions) throws Exception {
-        JournalFactoryComponent journals = new JournalFactoryComponent(5);
+        JournalFactoryComponent journals = JournalFactoryComponent.withInterval(5);
         scheduler = new SchedulerImpl(journals, state, "local", 1000);
         local = new LocalBackend(null, config);
         if (withFunctions) {
