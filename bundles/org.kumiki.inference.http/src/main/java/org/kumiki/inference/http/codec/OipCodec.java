@@ -265,13 +265,13 @@ public final class OipCodec {
                     b.put((byte) (v.asBoolean() ? 1 : 0));
                     break;
                 case FP16:
-                    b.putShort(Fp16.fromFloat((float) number(name, type, i, v)));
+                    b.putShort(Fp16.fromFloat((float) finite(name, type, i, v)));
                     break;
                 case FP32:
-                    b.putFloat((float) number(name, type, i, v));
+                    b.putFloat((float) finite(name, type, i, v));
                     break;
                 case FP64:
-                    b.putDouble(number(name, type, i, v));
+                    b.putDouble(finite(name, type, i, v));
                     break;
                 case UINT64: {
                     if (!v.isIntegralNumber()) {
@@ -318,6 +318,24 @@ public final class OipCodec {
         throw bad(name, t, i, v);
     }
 
+    /**
+     * A JSON number that fits the type: a literal that overflows it (1e400 for FP64, 1e39 for FP32,
+     * 70000 for FP16) is refused, as a literal NaN is by the parser; the strings "NaN", "Infinity"
+     * and "-Infinity" still stand for the non-finite values on purpose.
+     */
+    private static double finite(String name, DataType t, int i, JsonNode v) {
+        double d = number(name, t, i, v);
+        boolean overflows = t == DataType.FP64 ? Double.isInfinite(d)
+                : t == DataType.FP32 ? Float.isInfinite((float) d)
+                : Float.isInfinite(Fp16.toFloat(Fp16.fromFloat((float) d)));
+        double max = t == DataType.FP64 ? Double.MAX_VALUE : t == DataType.FP32 ? Float.MAX_VALUE : 65504;
+        if (v.isNumber() && overflows) {
+            throw new IllegalArgumentException("input '" + name + "': element " + i + " is out of the range of " + t + " (largest magnitude "
+                    + (float) max + "; non-finite values are written as the strings \"Infinity\", \"-Infinity\" or \"NaN\")");
+        }
+        return d;
+    }
+
     private static long integer(String name, DataType t, int i, JsonNode v) {
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             throw bad(name, t, i, v);
@@ -332,11 +350,11 @@ public final class OipCodec {
     }
 
     private static IllegalArgumentException bad(String name, DataType t, int i, JsonNode v) {
-        String s = v.toString();
-        if (s.length() > 40) {
-            s = s.substring(0, 40) + "...";
-        }
-        return new IllegalArgumentException("input '" + name + "': element " + i + " is " + s + ", not a valid " + t);
+        return new IllegalArgumentException("input '" + name + "': element " + i + " is " + shorten(v.toString()) + ", not a valid " + t);
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     // ---- writing

@@ -42,6 +42,20 @@ class OipCodecTest {
     }
 
     @Test
+    void numbersThatOverflowTheTypeAreRefusedNotServedAsInfinity() {
+        // before: 1e400 parsed to Infinity and was served while a literal NaN was refused
+        assertTrue(fail(in("FP64", "[1]", "[1e400]")).contains("element 0 is out of the range of FP64"), fail(in("FP64", "[1]", "[1e400]")));
+        assertTrue(fail(in("FP64", "[2]", "[1, -1e400]")).contains("element 1 is out of the range of FP64"));
+        assertTrue(fail(in("FP32", "[1]", "[1e39]")).contains("out of the range of FP32"));
+        assertTrue(fail(in("FP16", "[1]", "[70000]")).contains("out of the range of FP16"));
+        assertTrue(fail(in("FP64", "[1]", "[NaN]")).contains("malformed JSON"));
+        // the limits themselves and the protobuf-JSON strings for non-finite values still pass
+        assertArrayEquals(new float[] {Float.MAX_VALUE}, parse(in("FP32", "[1]", "[" + Float.MAX_VALUE + "]")).inputs.get(0).floats());
+        assertEquals((short) 0x7BFF, parse(in("FP16", "[1]", "[65504]")).inputs.get(0).data().getShort());
+        assertArrayEquals(new double[] {Double.POSITIVE_INFINITY, 4.9e-324}, parse(in("FP64", "[2]", "[\"Infinity\", 4.9e-324]")).inputs.get(0).doubles());
+    }
+
+    @Test
     void outOfRangeAndWrongValuesAreRefused() {
         assertTrue(fail(in("UINT8", "[1]", "[256]")).contains("not a valid UINT8"));
         assertTrue(fail(in("INT8", "[1]", "[-129]")).contains("not a valid INT8"));
