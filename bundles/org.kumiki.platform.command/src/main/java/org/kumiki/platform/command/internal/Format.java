@@ -1,12 +1,15 @@
 package org.kumiki.platform.command.internal;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.kumiki.platform.api.HardwareProfile;
+import org.kumiki.platform.api.dto.ByteRangeDTO;
 import org.kumiki.platform.api.dto.GpuDTO;
+import org.kumiki.platform.api.dto.JournalDamageDTO;
 import org.kumiki.platform.api.dto.GpuSampleDTO;
 import org.kumiki.platform.text.Text;
 import org.kumiki.platform.text.TextTable;
@@ -20,7 +23,41 @@ final class Format {
     }
 
 
+    private static final java.time.format.DateTimeFormatter UTC = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    /** The journal damage replays found since start: a heading line and a table (or "none"). */
+    static String journalDamage(List<JournalDamageDTO> damage) {
+        if (damage.isEmpty()) return "Journal damage since start: none\n";
+        TextTable t = new TextTable("FOUND", "JOURNAL", "DROPPED", "RECORDS KEPT", "NOTE");
+        for (JournalDamageDTO d : damage) {
+            StringBuilder ranges = new StringBuilder(bytes(d.droppedBytes)).append(" at ");
+            List<ByteRangeDTO> dropped = d.dropped == null ? List.of() : d.dropped;
+            for (int i = 0; i < dropped.size(); i++) {
+                if (i == 3) {
+                    ranges.append(",... (").append(dropped.size()).append(" ranges)");
+                    break;
+                }
+                if (i > 0) ranges.append(',');
+                ranges.append('[').append(dropped.get(i).start).append(',').append(dropped.get(i).end).append(')');
+            }
+            String note = d.tornTail ? "torn tail cut"
+                    : d.keptAside != null ? "damaged file kept as " + d.keptAside
+                    : d.readOnly ? "found by a read-only replay; file left as it is" : "";
+            t.row(UTC.format(java.time.Instant.ofEpochMilli(d.time)), Text.oneLine(d.file), ranges, d.recordsKept, Text.oneLine(note));
+        }
+        return "Journal damage since start: " + damage.size() + "\n" + t;
+    }
+
     /** Domain of a Kumiki bundle or type name: org.kumiki.&lt;domain&gt;..., else null. */
+    /** The HTTP line of kumiki:status: up with its endpoints, down with the property that moves the port, or absent. */
+    static String http(boolean installed, List<String> endpoints, String host, String port) {
+        if (!endpoints.isEmpty()) return "HTTP service: up at " + String.join(" ", endpoints);
+        if (!installed) return "HTTP service: none (no HTTP bundle in this site)";
+        String where = (host == null || host.isEmpty() ? "0.0.0.0" : host) + ":" + (port == null ? "8080" : port);
+        return "HTTP service: DOWN on " + where + " (port in use? see the log); move it with org.osgi.service.http.port, e.g. -Dorg.osgi.service.http.port=8081";
+    }
+
     static String domainOf(String name) {
         if (name == null || !name.startsWith("org.kumiki.")) return null;
         String rest = name.substring("org.kumiki.".length());

@@ -14,6 +14,7 @@ import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.kumiki.platform.api.GpuMonitor;
 import org.kumiki.platform.api.HardwareProfile;
+import org.kumiki.platform.api.journal.JournalFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -39,12 +40,15 @@ public class KumikiCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile GpuMonitor gpuMonitor;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile JournalFactory journals;
+
     @Activate
     public KumikiCommands(BundleContext context) {
         this.context = context;
     }
 
-    @Descriptor("Show every Kumiki bundle (version, state) and every Kumiki service (provider), grouped by domain")
+    @Descriptor("Show every Kumiki bundle (version, state) and every Kumiki service (provider), grouped by domain, and the journal damage found since start")
     public String status(
             @Descriptor("show only this domain (e.g. platform, scheduler)") @Parameter(names = {"-d", "--domain"}, absentValue = "") String domain) {
         if (!domain.isEmpty() && !domain.matches("[a-z][a-z0-9]*")) {
@@ -106,6 +110,9 @@ public class KumikiCommands {
         sb.append("Kumiki bundles: ").append(bt.size()).append('\n').append(bt);
         sb.append('\n').append("Kumiki services: ").append(st.size()).append('\n').append(st);
         sb.append('\n').append("Kumiki commands: ").append(ct.size()).append('\n').append(ct);
+        if (domain.isEmpty() || domain.equals("inference") || domain.equals("platform")) sb.append('\n').append(httpStatus());
+        JournalFactory jf = journals;
+        if (jf != null && (domain.isEmpty() || domain.equals("platform"))) sb.append('\n').append(Format.journalDamage(jf.damage()));
         return sb.toString();
     }
 
@@ -125,6 +132,30 @@ public class KumikiCommands {
             throw new IllegalStateException("no GpuMonitor service: this site runs no GPU monitor bundle (org.kumiki.platform.nvidia needs kumiki.hardware gpu.vendor=nvidia)");
         }
         return Format.samples(m.sample());
+    }
+
+    /** Whether the container's HTTP server (Felix Jetty, the OIP v2 endpoint) runs, and where. */
+    String httpStatus() {
+        boolean installed = false;
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.apache.felix.http.jetty")) installed |= b.getState() == Bundle.ACTIVE;
+        }
+        List<String> endpoints = new ArrayList<>();
+        try {
+            ServiceReference<?>[] rt = context.getAllServiceReferences("org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+            if (rt != null) {
+                for (ServiceReference<?> r : rt) {
+                    Object ep = r.getProperty("osgi.http.endpoint");
+                    if (ep instanceof String[]) endpoints.addAll(Arrays.asList((String[]) ep));
+                    else if (ep instanceof java.util.Collection) ((java.util.Collection<?>) ep).forEach(e -> endpoints.add(String.valueOf(e)));
+                    else if (ep != null) endpoints.add(ep.toString());
+                    if (ep == null || endpoints.isEmpty()) endpoints.add("(no endpoint published)");
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return Format.http(installed, endpoints, context.getProperty("org.apache.felix.http.host"), context.getProperty("org.osgi.service.http.port"));
     }
 
     static String state(Bundle b) {

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.kumiki.platform.api.dto.ByteRangeDTO;
 import org.kumiki.platform.api.dto.GpuSampleDTO;
+import org.kumiki.platform.api.dto.JournalDamageDTO;
 
 class FormatTest {
 
@@ -52,5 +54,46 @@ class FormatTest {
         assertTrue(text.contains("n/a"), text);
         assertTrue(text.contains("1.0 GiB"), text);
         assertTrue(text.contains("40 C"), text);
+    }
+
+    @Test
+    void journalDamageShowsWhatWasDroppedWhereAndTheCopy() {
+        assertEquals("Journal damage since start: none\n", Format.journalDamage(List.of()));
+        JournalDamageDTO mid = new JournalDamageDTO();
+        mid.file = "/srv/state/scheduler/journal.log";
+        mid.time = 0;
+        mid.dropped = List.of(range(120, 155), range(900, 1000));
+        mid.droppedBytes = 135;
+        mid.recordsKept = 99;
+        mid.keptAside = "/srv/state/scheduler/journal.log.damaged-19700101T000000.000Z";
+        JournalDamageDTO tail = new JournalDamageDTO();
+        tail.file = "/srv/state/lab/index/journal.log\u001b[2J";
+        tail.time = 1000;
+        tail.dropped = List.of(range(10, 17));
+        tail.droppedBytes = 7;
+        tail.tornTail = true;
+        String s = Format.journalDamage(List.of(mid, tail));
+        assertTrue(s.startsWith("Journal damage since start: 2\n"), s);
+        assertTrue(s.contains("1970-01-01 00:00:00Z"), s);
+        assertTrue(s.contains("135 B at [120,155),[900,1000)"), s);
+        assertTrue(s.contains("damaged file kept as " + mid.keptAside), s);
+        assertTrue(s.contains("torn tail cut"), s);
+        assertTrue(!s.contains("\u001b"), "no escape sequence reaches the terminal: " + s);
+    }
+
+    static ByteRangeDTO range(long start, long end) {
+        ByteRangeDTO r = new ByteRangeDTO();
+        r.start = start;
+        r.end = end;
+        return r;
+    }
+
+    @Test
+    void httpLineNamesThePortPropertyWhenTheServerIsDown() {
+        org.junit.jupiter.api.Assertions.assertEquals("HTTP service: up at http://127.0.0.1:8080/",
+                Format.http(true, java.util.List.of("http://127.0.0.1:8080/"), "127.0.0.1", "8080"));
+        String down = Format.http(true, java.util.List.of(), "127.0.0.1", "8080");
+        org.junit.jupiter.api.Assertions.assertTrue(down.startsWith("HTTP service: DOWN on 127.0.0.1:8080") && down.contains("org.osgi.service.http.port"), down);
+        org.junit.jupiter.api.Assertions.assertTrue(Format.http(false, java.util.List.of(), null, null).startsWith("HTTP service: none"));
     }
 }
