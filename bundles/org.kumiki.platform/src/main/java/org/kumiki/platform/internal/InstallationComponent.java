@@ -2,12 +2,16 @@ package org.kumiki.platform.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.kumiki.platform.api.Installation;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -15,7 +19,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.LoggerFactory;
 
-/** The installation layout: home, state/&lt;domain&gt;, log. */
+/**
+ * The installation layout: home, state/&lt;domain&gt;, log. At activation it makes the
+ * installation's folders private to the service's user (see {@link PrivateFolders}).
+ */
 @Component(configurationPid = InstallationComponent.PID, immediate = true)
 @Designate(ocd = InstallationComponent.Config.class)
 public class InstallationComponent implements Installation {
@@ -43,12 +50,58 @@ public class InstallationComponent implements Installation {
     @Activate
     public InstallationComponent(BundleContext context, Config config) {
         this(config, context.getProperty("kumiki.home"), context.getProperty("felix.fileinstall.dir"));
-        if (context.getProperty("felix.fileinstall.dir") == null) return; // no watched folder in this distribution
-        try {
-            // fileinstall (a later start level) watches this folder; it must exist
-            Files.createDirectories(deploy);
-        } catch (IOException e) {
-            LoggerFactory.getLogger(InstallationComponent.class).warn("cannot create deploy folder {}: {}", deploy, e.toString());
+        // Private to the service's user (0700) before File Install (a later start level) reads
+        // configurations with secrets and Config Admin stores them: state, logs, deploy, the
+        // framework cache (which holds Config Admin's store unless felix.cm.dir moves it).
+        Map<String, Path> create = new LinkedHashMap<>();
+        String logDir = context.getProperty("kumiki.log.dir");
+        // where logback.xml writes (${kumiki.log.dir:-log}); usually there already
+        create.put("log", absolute(logDir == null || logDir.isBlank() ? "log" : logDir));
+        if (context.getProperty("felix.fileinstall.dir") != null) create.put("deploy", deploy);
+        Map<String, Path> existing = new LinkedHashMap<>();
+        existing.put("state", state);
+        existing.put("log", log);
+        existing.put("framework cache", frameworkStorage(context));
+        String cm = context.getProperty("felix.cm.dir");
+        if (cm != null && !cm.isBlank()) create.put("configuration store", absolute(cm));
+        makePrivate(create, existing);
+    }
+
+    /** The framework's storage folder: the property, else two levels above this bundle's data area (Felix). */
+    private static Path frameworkStorage(BundleContext context) {
+        String storage = context.getProperty(Constants.FRAMEWORK_STORAGE);
+        if (storage != null && !storage.isBlank()) return absolute(storage);
+        java.io.File data = context.getDataFile("");
+        if (data == null) return null;
+        Path p = data.toPath().toAbsolutePath().normalize();
+        return p.getParent() == null ? null : p.getParent().getParent();
+    }
+
+    private static Path absolute(String p) {
+        return Path.of(p).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Creates each folder of {@code create} with mode 0700 or narrows it to 0700, and narrows
+     * each folder of {@code existing} that exists; one log line for each one changed or left open.
+     */
+    static void makePrivate(Map<String, Path> create, Map<String, Path> existing) {
+        Set<Path> done = new HashSet<>();
+        for (Map.Entry<String, Path> f : create.entrySet()) {
+            if (!done.add(f.getValue())) continue;
+            try {
+                PrivateFolders.ensure(f.getValue(), f.getKey());
+            } catch (IOException | UnsupportedOperationException e) {
+                LoggerFactory.getLogger(InstallationComponent.class).warn("cannot make the {} folder {} private: {}", f.getKey(), f.getValue(), e.toString());
+            }
+        }
+        for (Map.Entry<String, Path> f : existing.entrySet()) {
+            if (f.getValue() == null || !done.add(f.getValue())) continue;
+            try {
+                PrivateFolders.makePrivate(f.getValue(), f.getKey());
+            } catch (IOException | UnsupportedOperationException e) {
+                LoggerFactory.getLogger(InstallationComponent.class).warn("cannot make the {} folder {} private: {}", f.getKey(), f.getValue(), e.toString());
+            }
         }
     }
 
@@ -74,7 +127,7 @@ public class InstallationComponent implements Installation {
         }
         Path dir = state.resolve(domain);
         try {
-            Files.createDirectories(dir);
+            PrivateFolders.ensure(dir, "state");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create state folder " + dir, e);
         }
