@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.kumiki.platform.api.secret.SecretFile;
 import org.kumiki.quantum.api.Instruction;
 import org.kumiki.quantum.api.QasmCodec;
 import org.kumiki.quantum.api.QasmVersion;
@@ -52,8 +53,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * IBM Qiskit Runtime (REST API v1) as a {@link QuantumBackend}: Sampler V2 jobs whose PUBs are
- * OpenQASM 3 programs. One instance per factory configuration; the API key is the private
- * property {@code .apiKey} (not a service property) and is never logged.
+ * OpenQASM 3 programs. One instance per factory configuration; the API key comes from a private
+ * file ({@code api.key.file}, mode 0600) or the private property {@code .apiKey} (not a service
+ * property) and is never logged.
  */
 @Component(configurationPid = "org.kumiki.quantum.ibm", configurationPolicy = ConfigurationPolicy.REQUIRE, service = QuantumBackend.class)
 @Designate(ocd = IbmRuntimeBackend.Config.class, factory = true)
@@ -70,8 +72,11 @@ public class IbmRuntimeBackend implements QuantumBackend {
         @AttributeDefinition(description = "Service CRN of the Qiskit Runtime instance")
         String serviceCrn();
 
-        @AttributeDefinition(name = "API key", description = "IBM Cloud API key (stored as the private property .apiKey)", type = AttributeType.PASSWORD)
-        String _apiKey();
+        @AttributeDefinition(name = "API key", description = "IBM Cloud API key (stored as the private property .apiKey); prefer api.key.file", type = AttributeType.PASSWORD)
+        String _apiKey() default "";
+
+        @AttributeDefinition(name = "API key file", description = "File holding the IBM Cloud API key, owned by the service's user with mode 0600 (instead of .apiKey)")
+        String api_key_file() default "";
 
         @AttributeDefinition(description = "Qiskit Runtime API base URL")
         String url() default "https://quantum.cloud.ibm.com/api";
@@ -99,7 +104,9 @@ public class IbmRuntimeBackend implements QuantumBackend {
     private final String name;
     private final String backend;
     private final String crn;
+    /** The API key; null when {@link #keyRefusal} says why the configured one is refused. */
     private final String apiKey;
+    private final String keyRefusal;
     private final String url;
     private final String iamUrl;
     private final String apiVersion;
@@ -120,8 +127,22 @@ public class IbmRuntimeBackend implements QuantumBackend {
         this.codec = codec;
         this.backend = required("backend", config.backend());
         this.crn = required("serviceCrn", config.serviceCrn());
-        this.apiKey = required(".apiKey", config._apiKey());
         this.name = config.name() == null || config.name().isBlank() ? backend : config.name().trim();
+        String key = null;
+        String refusal = null;
+        try {
+            key = SecretFile.choose(".apiKey", config._apiKey(), "api.key.file", config.api_key_file());
+            if (key != null && config._apiKey() != null && !config._apiKey().isBlank()) {
+                LOG.warn("IBM Qiskit Runtime backend '{}': .apiKey is stored in Config Admin and shown by scr:info; put the key in a file with mode 0600 and set api.key.file instead", name);
+            }
+        } catch (IllegalArgumentException e) {
+            // fails closed: the backend stays listed, and every use answers this one line
+            refusal = e.getMessage();
+            LOG.error("IBM Qiskit Runtime backend '{}': {}; its jobs fail until it is fixed", name, refusal);
+        }
+        if (key == null && refusal == null) throw new IllegalArgumentException("configuration property '.apiKey' or 'api.key.file' is required");
+        this.apiKey = key;
+        this.keyRefusal = refusal;
         this.url = stripSlash(required("url", config.url()));
         this.iamUrl = required("iamUrl", config.iamUrl());
         this.apiVersion = config.apiVersion();
@@ -172,7 +193,7 @@ public class IbmRuntimeBackend implements QuantumBackend {
     /** Removes the API key and bearer token from any text that may reach a log or a user. */
     String redact(String s) {
         if (s == null) return "";
-        String r = s.replace(apiKey, "***");
+        String r = apiKey == null ? s : s.replace(apiKey, "***");
         String t = token;
         if (t != null && !t.isEmpty()) r = r.replace(t, "***");
         r = r.replace('\n', ' ').replace('\r', ' ');
@@ -180,6 +201,7 @@ public class IbmRuntimeBackend implements QuantumBackend {
     }
 
     synchronized String bearer() {
+        if (keyRefusal != null) throw new QuantumException("IBM Quantum backend '" + name + "': " + keyRefusal);
         long now = System.currentTimeMillis();
         if (token != null && now < tokenExpiresAt) return token;
         String body = "grant_type=" + URLEncoder.encode("urn:ibm:params:oauth:grant-type:apikey", StandardCharsets.UTF_8)

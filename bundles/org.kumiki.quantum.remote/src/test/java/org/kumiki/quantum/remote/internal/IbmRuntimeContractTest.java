@@ -11,6 +11,9 @@ import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,6 +31,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.quantum.api.Angle;
 import org.kumiki.quantum.api.JobStatus;
 import org.kumiki.quantum.api.QuantumCircuit;
@@ -79,6 +83,10 @@ class IbmRuntimeContractTest {
     }
 
     IbmRuntimeBackend.Config config(String key, String ibmBackend) {
+        return config(key, "", ibmBackend);
+    }
+
+    IbmRuntimeBackend.Config config(String key, String keyFile, String ibmBackend) {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         return new IbmRuntimeBackend.Config() {
             @Override public Class<? extends Annotation> annotationType() { return IbmRuntimeBackend.Config.class; }
@@ -86,6 +94,7 @@ class IbmRuntimeContractTest {
             @Override public String backend() { return ibmBackend; }
             @Override public String serviceCrn() { return CRN; }
             @Override public String _apiKey() { return key; }
+            @Override public String api_key_file() { return keyFile; }
             @Override public String url() { return base + "/api"; }
             @Override public String iamUrl() { return base + "/identity/token"; }
             @Override public String apiVersion() { return "2025-05-01"; }
@@ -305,6 +314,48 @@ class IbmRuntimeContractTest {
         }
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> new IbmRuntimeBackend(codec, config(" ", "ibm_test")));
         assertTrue(missing.getMessage().contains(".apiKey"), missing.getMessage());
+    }
+
+    @Test
+    void theApiKeyIsReadFromAPrivateFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ibm.key");
+        Files.writeString(file, KEY + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        IbmRuntimeBackend fromFile = new IbmRuntimeBackend(codec, config("", file.toString(), "ibm_test"));
+        try {
+            assertEquals(5, fromFile.target().numQubits, "IAM accepted the key from the file");
+            assertEquals(List.of(), violations);
+            assertFalse(fromFile.toString().contains(KEY));
+        } finally {
+            fromFile.close();
+        }
+    }
+
+    @Test
+    void anApiKeyFileOthersCanReadIsRefusedInOneLineWithoutTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ibm.key");
+        Files.writeString(file, KEY, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        IbmRuntimeBackend refused = new IbmRuntimeBackend(codec, config("", file.toString(), "ibm_test"));
+        try {
+            // fails closed: listed, but every use answers the one line, and nothing is sent
+            ExecutionException job = assertThrows(ExecutionException.class, () -> await(refused.sample(List.of(SamplerPub.of(isaBell(), 1)))));
+            assertEquals("IBM Quantum backend 'ibm_test': api.key.file " + file + ": mode rw-r--r-- lets other users read or change it; make it private (chmod 600 " + file + ")",
+                    job.getCause().getMessage());
+            assertFalse(job.getCause().getMessage().contains(KEY));
+            assertEquals(0, iamCalls.get(), "nothing sent");
+        } finally {
+            refused.close();
+        }
+        IbmRuntimeBackend both = new IbmRuntimeBackend(codec, config(KEY, file.toString(), "ibm_test"));
+        try {
+            ExecutionException job = assertThrows(ExecutionException.class, () -> await(both.sample(List.of(SamplerPub.of(isaBell(), 1)))));
+            assertEquals("IBM Quantum backend 'ibm_test': set .apiKey or api.key.file, not both", job.getCause().getMessage());
+        } finally {
+            both.close();
+        }
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new IbmRuntimeBackend(codec, config("", "", "ibm_test")));
+        assertEquals("configuration property '.apiKey' or 'api.key.file' is required", none.getMessage());
     }
 
     @Test
