@@ -24,6 +24,7 @@ import org.kumiki.inference.api.dto.TensorMetadataDTO;
 import org.kumiki.inference.api.spi.InferenceEngine;
 import org.kumiki.inference.api.spi.LoadedModel;
 import org.kumiki.inference.http.codec.OipCodec;
+import org.kumiki.platform.api.secret.SecretFile;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -36,7 +37,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The {@code kumiki_remote} engine: a model folder whose config says
  * {@code "platform": "kumiki_remote", "parameters": {"url": "http://gpu-farm:8000", "model": "resnet"}}
  * is served by a remote OIP v2 server. Metadata comes from the remote server at load; each
- * execution is one binary-tensor POST.
+ * execution is one binary-tensor POST. A bearer token comes from {@code parameters.token.file}
+ * (private to the service's user) or {@code parameters.token}.
  */
 @Component(service = InferenceEngine.class, configurationPid = RemoteEngine.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         property = InferenceEngine.PLATFORM + "=" + RemoteEngine.PLATFORM)
@@ -88,10 +90,27 @@ public class RemoteEngine implements InferenceEngine {
         String remoteVersion = p.get("version");
         String base = url + "/v2/models/" + URLEncoder.encode(remoteModel, StandardCharsets.UTF_8)
                 + (remoteVersion == null || remoteVersion.isEmpty() ? "" : "/versions/" + URLEncoder.encode(remoteVersion, StandardCharsets.UTF_8));
-        String token = p.get("token");
+        String token = token(model, versionDir, p);
         Remote r = new Remote(url, base, token);
         JsonNode meta = r.metadata();
         return new RemoteModel(r, tensors(meta.get("inputs")), tensors(meta.get("outputs")), "remote " + url + " (" + remoteModel + ")");
+    }
+
+    /**
+     * The bearer token for the remote server: {@code parameters.token}, or better
+     * {@code parameters.token.file}, a file private to the service's user (mode 0600; a relative
+     * path is in the model's folder). Refused in one line, without the token, otherwise.
+     */
+    static String token(String model, Path versionDir, Map<String, String> p) {
+        String file = p.get("token.file");
+        if (file != null && !file.isBlank() && versionDir != null && versionDir.getParent() != null) {
+            file = versionDir.getParent().resolve(file.strip()).toString();
+        }
+        try {
+            return SecretFile.choose("parameters.token", p.get("token"), "parameters.token.file", file);
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException(Kind.UNAVAILABLE, "model '" + model + "': " + e.getMessage());
+        }
     }
 
     private static List<TensorMetadataDTO> tensors(JsonNode list) {

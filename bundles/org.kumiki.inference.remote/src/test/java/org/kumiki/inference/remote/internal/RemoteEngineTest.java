@@ -2,6 +2,7 @@ package org.kumiki.inference.remote.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,5 +154,33 @@ class RemoteEngineTest {
         } finally {
             m.deactivate();
         }
+    }
+
+    @Test
+    void theTokenComesFromAPrivateFileInTheModelFolder(@TempDir Path repo) throws Exception {
+        Files.createDirectories(repo.resolve("far_file").resolve("1"));
+        Path tokenFile = repo.resolve("far_file").resolve("token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(repo.resolve("far_file").resolve("config.json"), "{\"platform\": \"kumiki_remote\", \"parameters\": {\"url\": \"http://127.0.0.1:" + port
+                + "\", \"model\": \"mlp\", \"token.file\": \"token\"}}");
+        ModelManager m = local(repo);
+        try {
+            InferenceException e = assertThrows(InferenceException.class, () -> m.load("far_file"));
+            assertTrue(e.getMessage().contains("parameters.token.file " + tokenFile + ": mode rw-r--r-- lets other users read or change it"), e.getMessage());
+            assertFalse(e.getMessage().contains(TOKEN));
+            Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+            assertEquals("remote http://127.0.0.1:" + port + " (mlp)", m.load("far_file").get(0).provider, "the remote accepted the token from the file");
+        } finally {
+            m.deactivate();
+        }
+    }
+
+    @Test
+    void tokenAndTokenFileAreExclusive() {
+        InferenceException e = assertThrows(InferenceException.class,
+                () -> RemoteEngine.token("m", Path.of("/models/m/1"), Map.of("token", "a", "token.file", "t")));
+        assertEquals("model 'm': set parameters.token or parameters.token.file, not both", e.getMessage());
+        assertEquals("a", RemoteEngine.token("m", Path.of("/models/m/1"), Map.of("token", "a")));
     }
 }
