@@ -15,26 +15,18 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.kumiki.platform.text.Text;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.startlevel.BundleStartLevel;
-import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a Gogo script non-interactively when the framework property {@code kumiki.script}
  * names a file, prints each command's result, and exits the JVM with 0 when every line
  * succeeded or 1 at the first failing line (whose error goes to stderr).
  *
- * <p>The script runs once the distribution has started (see {@link #awaitStarted}), so every
+ * <p>The script runs once the distribution has started (see {@link Startup#await}), so every
  * command of the distribution is registered.
  */
 @Component(immediate = true)
@@ -43,31 +35,23 @@ public class ScriptRunner {
     public static final String PROPERTY = "kumiki.script";
     /** The command scopes searched for an unscoped name, in order. */
     static final String SCOPE = "gogo:felix:*";
-    private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
 
     private final Thread thread;
-    private final BundleContext context;
-    private final FrameworkListener failures;
-    /** Bundles Felix reported as failing to start (they will not become ACTIVE: don't wait for them). */
-    private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Startup startup;
 
     @Activate
     public ScriptRunner(BundleContext context, @Reference CommandProcessor processor) {
-        this.context = context;
         String script = context.getProperty(PROPERTY);
         if (script == null || script.isBlank()) {
             thread = null;
-            failures = null;
+            startup = null;
             return;
         }
-        failures = event -> {
-            if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null) failed.add(event.getBundle().getBundleId());
-        };
-        context.addFrameworkListener(failures);
+        startup = new Startup(context);
         thread = new Thread(() -> {
             int status;
             try {
-                awaitStarted(context, 120_000);
+                startup.await(120_000);
                 // The process's own stdout/stderr, not System.out/err: Gogo replaces those with
                 // per-thread streams that route to the running session, and a session built on
                 // them would write into itself.
@@ -85,63 +69,13 @@ public class ScriptRunner {
 
     @Deactivate
     void deactivate() {
-        if (failures != null) context.removeFrameworkListener(failures);
+        if (startup != null) startup.close();
         if (thread != null) thread.interrupt();
-    }
-
-    private static int beginning(BundleContext context) {
-        try {
-            String b = context.getProperty("org.osgi.framework.startlevel.beginning");
-            return b == null ? 1 : Integer.parseInt(b.trim());
-        } catch (NumberFormatException e) {
-            return 1;
-        }
-    }
-
-    private static int currentLevel(BundleContext context) {
-        FrameworkStartLevel fsl = context.getBundle(0).adapt(FrameworkStartLevel.class);
-        return fsl == null ? Integer.MAX_VALUE : fsl.getStartLevel();
     }
 
     private static void exit(int status) {
         // the launcher's shutdown hook stops the framework cleanly
         System.exit(status);
-    }
-
-    /**
-     * Waits until the distribution has started: under the bnd launcher (the exported jars) its
-     * {@code launcher.ready=true} service property is set; the framework has reached its
-     * beginning start level (raised asynchronously, after the launcher may already be ready);
-     * and every bundle marked to start is ACTIVE (or failed to start, as Felix reported).
-     */
-    void awaitStarted(BundleContext context, long timeoutMs) throws InterruptedException {
-        int beginning = beginning(context);
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        int quiet = 0;
-        while (System.currentTimeMillis() < deadline) {
-            boolean bndLauncher = has(context, "(objectClass=aQute.launcher.Launcher)");
-            int level = currentLevel(context);
-            boolean ready = (!bndLauncher || has(context, "(launcher.ready=true)")) && level >= beginning;
-            for (Bundle b : context.getBundles()) {
-                if (!ready) break;
-                if (b.getBundleId() == 0 || b.getHeaders().get(org.osgi.framework.Constants.FRAGMENT_HOST) != null) continue;
-                BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
-                if (bsl == null || !bsl.isPersistentlyStarted() || bsl.getStartLevel() > level) continue;
-                if (b.getState() != Bundle.ACTIVE && !failed.contains(b.getBundleId())) ready = false;
-            }
-            quiet = ready ? quiet + 1 : 0;
-            if (quiet >= 3) return;
-            Thread.sleep(20);
-        }
-        LOG.warn("distribution not started after {} ms; running the script anyway", timeoutMs);
-    }
-
-    private static boolean has(BundleContext context, String filter) {
-        try {
-            return context.getServiceReferences((String) null, filter) != null;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException(filter, e);
-        }
     }
 
     /** Runs a script, one command per line; '#' starts a comment line. Returns the exit status. */

@@ -1,0 +1,96 @@
+package org.kumiki.platform.command.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits until the distribution has started, for the script runner and the console: from
+ * construction it records the bundles Felix reports as failing to start (they will not become
+ * ACTIVE: {@link #await} does not wait for them).
+ */
+final class Startup implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
+
+    private final BundleContext context;
+    private final FrameworkListener failures;
+    private final Set<Long> failed = ConcurrentHashMap.newKeySet();
+
+    Startup(BundleContext context) {
+        this.context = context;
+        this.failures = event -> {
+            if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null) failed.add(event.getBundle().getBundleId());
+        };
+        context.addFrameworkListener(failures);
+    }
+
+    @Override
+    public void close() {
+        try {
+            context.removeFrameworkListener(failures);
+        } catch (IllegalStateException e) {
+            // the bundle is already stopping
+        }
+    }
+
+    /**
+     * Waits until the distribution has started: under the bnd launcher (the exported jars) its
+     * {@code launcher.ready=true} service property is set; the framework has reached its
+     * beginning start level (raised asynchronously, after the launcher may already be ready);
+     * and every bundle marked to start is ACTIVE (or failed to start, as Felix reported).
+     */
+    void await(long timeoutMs) throws InterruptedException {
+        int beginning = beginning(context);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        int quiet = 0;
+        while (System.currentTimeMillis() < deadline) {
+            boolean bndLauncher = has(context, "(objectClass=aQute.launcher.Launcher)");
+            int level = currentLevel(context);
+            boolean ready = (!bndLauncher || has(context, "(launcher.ready=true)")) && level >= beginning;
+            for (Bundle b : context.getBundles()) {
+                if (!ready) break;
+                if (b.getBundleId() == 0 || b.getHeaders().get(Constants.FRAGMENT_HOST) != null) continue;
+                BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
+                if (bsl == null || !bsl.isPersistentlyStarted() || bsl.getStartLevel() > level) continue;
+                if (b.getState() != Bundle.ACTIVE && !failed.contains(b.getBundleId())) ready = false;
+            }
+            quiet = ready ? quiet + 1 : 0;
+            if (quiet >= 3) return;
+            Thread.sleep(20);
+        }
+        LOG.warn("distribution not started after {} ms; going on anyway", timeoutMs);
+    }
+
+    private static int beginning(BundleContext context) {
+        try {
+            String b = context.getProperty("org.osgi.framework.startlevel.beginning");
+            return b == null ? 1 : Integer.parseInt(b.trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static int currentLevel(BundleContext context) {
+        FrameworkStartLevel fsl = context.getBundle(0).adapt(FrameworkStartLevel.class);
+        return fsl == null ? Integer.MAX_VALUE : fsl.getStartLevel();
+    }
+
+    private static boolean has(BundleContext context, String filter) {
+        try {
+            return context.getServiceReferences((String) null, filter) != null;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(filter, e);
+        }
+    }
+}
