@@ -262,6 +262,26 @@ class DistributionSmokeTest {
     }
 
     @Test
+    void pipedStdinIsReadAndPrintedAsUtf8UnderLangC(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("input.txt");
+        Files.writeString(input, "msg = 'héllo wörld ✓'\nkumiki:status -d naïve\nstop 0\n", StandardCharsets.UTF_8);
+        Path output = dir.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-jar", WORKSTATION.toString()).directory(dir.toFile())
+                .redirectInput(input.toFile()).redirectOutput(output.toFile()).redirectErrorStream(true);
+        pb.environment().put("LANG", "C"); // US-ASCII default charset on Java 17
+        pb.environment().remove("LC_ALL");
+        pb.environment().remove("LC_CTYPE");
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "did not stop at 'stop 0'");
+        String text = Files.readString(output, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), text);
+        assertTrue(text.contains("g! "), text);
+        assertTrue(text.contains("héllo wörld ✓\n"), "the value comes back intact: " + text);
+        // the argument reached the command intact, and its one-line error came back intact
+        assertTrue(text.contains("gogo: IllegalArgumentException: invalid domain 'naïve'"), text);
+    }
+
+    @Test
     void headlessServiceKeepsRunningWithoutAConsoleAndStopsOnSigterm(@TempDir Path dir) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(JAVA, "-Dgosh.args=--nointeractive", "-jar", WORKSTATION.toString())
                 .directory(dir.toFile()).redirectErrorStream(true);
