@@ -242,7 +242,7 @@ class QuantumIT {
             String qaoa = run(gogo, "q:qaoa --graph 0-1,1-2,2-0");
             assertTrue(qaoa.contains("2.0000"), qaoa);
             Exception bad = assertThrows(Exception.class, () -> run(gogo, "q:run --shots nope " + f));
-            assertTrue(bad.getMessage().contains("--shots needs an integer"), bad.getMessage());
+            assertTrue(bad.getMessage().contains("invalid --shots 'nope': expected a whole number"), bad.getMessage());
         } finally {
             Files.deleteIfExists(f);
         }
