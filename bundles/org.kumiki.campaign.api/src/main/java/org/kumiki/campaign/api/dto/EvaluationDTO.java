@@ -1,0 +1,40 @@
+package org.kumiki.campaign.api.dto;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kumiki.campaign.api.EvaluationState;
+
+/** One proposed point and what became of it. */
+public class EvaluationDTO {
+    /** {@code <campaign id>-<index>}. */
+    public String id;
+    /** 0-based proposal order. */
+    public int index;
+    /** Parameter name to value: Double (CONTINUOUS), Long (INTEGER), String (CATEGORICAL). */
+    public Map<String, Object> point = new LinkedHashMap<>();
+    public EvaluationState state;
+    /** The proposer that chose it and the seed it used. */
+    public String proposer;
+    public long proposerSeed;
+    /** The pipeline step running now (or last run). */
+    public int step;
+    public String stepName;
+    /** 1-based attempt of the current step. */
+    public int attempt;
+    /** The evaluator's durable handle of the step running now. */
+    public String handle;
+    /** Objective values gathered from the steps. */
+    public Map<String, Double> objectives = new LinkedHashMap<>();
+    /** The combined score (higher is better), when COMPLETED. */
+    public Double score;
+    /** References to raw data (URIs, run uids, task ids). */
+    public List<String> dataRefs = new ArrayList<>();
+    /** The last failure, one line. */
+    public String error;
+    /** Epoch milliseconds. */
+    public long proposedAt;
+    public long endedAt;
+}
