@@ -1,0 +1,208 @@
+package org.kumiki.campaign.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.kumiki.campaign.api.CampaignException;
+import org.kumiki.campaign.api.CampaignService;
+import org.kumiki.campaign.api.CampaignTopics;
+import org.kumiki.campaign.api.dto.CampaignDefinition;
+import org.kumiki.campaign.api.dto.CampaignStatusDTO;
+import org.kumiki.campaign.api.dto.EvaluationDTO;
+import org.kumiki.campaign.api.spi.Evaluator;
+import org.kumiki.campaign.api.spi.Proposer;
+import org.kumiki.campaign.internal.engine.CampaignEngine;
+import org.kumiki.campaign.internal.file.CampaignFiles;
+import org.kumiki.campaign.internal.propose.BuiltInProposers;
+import org.kumiki.platform.api.Installation;
+import org.kumiki.platform.api.journal.JournalFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CampaignService: reads campaign files, runs campaigns on the {@link CampaignEngine} with the
+ * evaluators and proposers registered as services (named by {@link Evaluator#NAME} and
+ * {@link Proposer#NAME}), and posts state changes to Event Admin.
+ */
+@Component(service = CampaignService.class, configurationPid = CampaignServiceImpl.PID, immediate = true)
+@Designate(ocd = CampaignServiceImpl.Config.class)
+public class CampaignServiceImpl implements CampaignService {
+    public static final String PID = "org.kumiki.campaign";
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignServiceImpl.class);
+
+    @ObjectClassDefinition(name = "Kumiki campaigns", description = "Campaign engine: proposals, evaluations and their durable journal")
+    public @interface Config {
+        @AttributeDefinition(name = "State folder", description = "The campaign journal; empty means state/campaign under the installation home")
+        String state_dir() default "";
+    }
+
+    private final Map<Evaluator, String> evaluatorNames = new ConcurrentHashMap<>();
+    private final Map<String, Evaluator> evaluators = new ConcurrentHashMap<>();
+    private final Map<String, Proposer> proposers = new ConcurrentHashMap<>();
+    private final CampaignFiles files;
+    private final CampaignEngine engine;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin events;
+
+    @Activate
+    public CampaignServiceImpl(@Reference JournalFactory journals, @Reference Installation installation, Config config) throws IOException {
+        this(journals, config.state_dir().isBlank() ? installation.stateDirectory("campaign") : Path.of(config.state_dir()));
+    }
+
+    public CampaignServiceImpl(JournalFactory journals, Path stateDir) throws IOException {
+        this.files = new CampaignFiles(() -> new TreeSet<>(evaluators.keySet()), () -> new TreeSet<>(proposers.keySet()));
+        this.engine = new CampaignEngine(journals, stateDir.resolve("journal"), evaluators::get,
+                kind -> {
+                    Proposer p = BuiltInProposers.get(kind);
+                    return p != null ? p : proposers.get(kind);
+                }, new CampaignEngine.Listener() {
+                    @Override
+                    public void campaignChanged(CampaignStatusDTO s) {
+                        Map<String, Object> props = new HashMap<>();
+                        props.put(CampaignTopics.CAMPAIGN_ID, s.id);
+                        props.put(CampaignTopics.CAMPAIGN_NAME, s.name);
+                        props.put(CampaignTopics.CAMPAIGN_STATE, s.state.name());
+                        props.put(CampaignTopics.EVALUATIONS_DONE, s.done);
+                        post(CampaignTopics.stateTopic(s.state), props);
+                    }
+
+                    @Override
+                    public void evaluationEnded(String campaignId, EvaluationDTO e) {
+                        Map<String, Object> props = new HashMap<>();
+                        props.put(CampaignTopics.CAMPAIGN_ID, campaignId);
+                        props.put(CampaignTopics.EVALUATION_ID, e.id);
+                        props.put(CampaignTopics.EVALUATION_STATE, e.state.name());
+                        post(CampaignTopics.EVALUATION_ENDED, props);
+                    }
+                }, System::currentTimeMillis);
+    }
+
+    private void post(String topic, Map<String, Object> props) {
+        EventAdmin ea = events;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, props));
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        engine.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addEvaluator(Evaluator evaluator, Map<String, Object> props) {
+        Object name = props.get(Evaluator.NAME);
+        if (!(name instanceof String) || ((String) name).isBlank()) {
+            LOG.warn("an Evaluator service without a {} property is ignored: {}", Evaluator.NAME, evaluator.getClass().getName());
+            return;
+        }
+        evaluatorNames.put(evaluator, (String) name);
+        Evaluator old = evaluators.put((String) name, evaluator);
+        if (old != null && old != evaluator) {
+            LOG.warn("two evaluators are named '{}'; the newer one is used", name);
+        }
+        engine.servicesChanged();
+    }
+
+    public void removeEvaluator(Evaluator evaluator, Map<String, Object> props) {
+        String name = evaluatorNames.remove(evaluator);
+        if (name != null) {
+            evaluators.remove(name, evaluator);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addProposer(Proposer proposer, Map<String, Object> props) {
+        Object name = props.get(Proposer.NAME);
+        if (!(name instanceof String) || ((String) name).isBlank()) {
+            LOG.warn("a Proposer service without a {} property is ignored: {}", Proposer.NAME, proposer.getClass().getName());
+            return;
+        }
+        proposers.put((String) name, proposer);
+        engine.servicesChanged();
+    }
+
+    public void removeProposer(Proposer proposer, Map<String, Object> props) {
+        proposers.values().remove(proposer);
+    }
+
+    /** The evaluator names known now. */
+    Set<String> evaluatorNames() {
+        return new TreeSet<>(evaluators.keySet());
+    }
+
+    @Override
+    public CampaignStatusDTO start(Path file) {
+        if (file == null) {
+            throw new CampaignException("no campaign file given");
+        }
+        return engine.start(files.read(file));
+    }
+
+    @Override
+    public CampaignDefinition read(Path file) {
+        if (file == null) {
+            throw new CampaignException("no campaign file given");
+        }
+        return files.read(file);
+    }
+
+    @Override
+    public CampaignStatusDTO start(CampaignDefinition definition) {
+        if (definition == null) {
+            throw new CampaignException("no campaign definition given");
+        }
+        files.validate(definition);
+        return engine.start(definition);
+    }
+
+    @Override
+    public List<CampaignStatusDTO> list() {
+        return engine.list();
+    }
+
+    @Override
+    public Optional<CampaignStatusDTO> status(String id) {
+        return engine.status(id);
+    }
+
+    @Override
+    public List<EvaluationDTO> evaluations(String id) {
+        return engine.evaluations(id);
+    }
+
+    @Override
+    public CampaignStatusDTO pause(String id) {
+        return engine.pause(id);
+    }
+
+    @Override
+    public CampaignStatusDTO resume(String id) {
+        return engine.resume(id);
+    }
+
+    @Override
+    public CampaignStatusDTO abort(String id) {
+        return engine.abort(id);
+    }
+}
