@@ -1,0 +1,2 @@
+/** In-framework tests of the campaign layer. */
+package org.kumiki.campaign.test;
