@@ -54,7 +54,7 @@ done
 
 # --- 3. build and test -----------------------------------------------------------------
 # the services above were started here: tests that need them must fail, not skip, without them
-export KUMIKI_REQUIRE_SLURM=1 KUMIKI_REQUIRE_SSHD=1 KUMIKI_REQUIRE_NGINX=1 KUMIKI_REQUIRE_LAMMPS=1
+export KUMIKI_REQUIRE_SLURM=1 KUMIKI_REQUIRE_SSHD=1 KUMIKI_REQUIRE_NGINX=1 KUMIKI_REQUIRE_LAMMPS=1 KUMIKI_REQUIRE_BROWSER=1
 log "build and test (./mvnw verify)"
 ./mvnw -B -ntp verify "$@"
 
