@@ -24,4 +24,11 @@ public class CampaignStatusDTO {
     public long endedAt;
     public String source;
     public String sourceHash;
+    /** The campaign as defined (parameters, objectives, pipeline). */
+    public CampaignDefinition definition;
+    /**
+     * Symbolic name to version of every bundle involved: the campaign bundles, the proposer's and
+     * every evaluator's that ran a step. Empty outside OSGi.
+     */
+    public java.util.Map<String, String> bundles = new java.util.TreeMap<>();
 }

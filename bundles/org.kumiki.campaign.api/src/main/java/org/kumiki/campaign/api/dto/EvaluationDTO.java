@@ -34,6 +34,14 @@ public class EvaluationDTO {
     public List<String> dataRefs = new ArrayList<>();
     /** The last failure, one line. */
     public String error;
+    /**
+     * What the proposer decided from: {@code observations} and {@code pending} (indices of the
+     * evaluations it was given), {@code count} (points asked for), {@code proposedSoFar}. With the
+     * campaign file and {@link #proposerSeed} this reproduces the proposal.
+     */
+    public Map<String, Object> proposerState = new LinkedHashMap<>();
+    /** One record per step attempt that started: evaluator, bundle, handle, reported identifiers. */
+    public List<ProvenanceDTO> provenance = new ArrayList<>();
     /** Epoch milliseconds. */
     public long proposedAt;
     public long endedAt;

@@ -1,6 +1,8 @@
 package org.kumiki.campaign.api.spi;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What an evaluator is asked to evaluate. */
@@ -17,4 +19,11 @@ public class EvaluationRequest {
     public Map<String, Object> options = new LinkedHashMap<>();
     /** Objective values from the earlier steps of the pipeline. */
     public Map<String, Double> inputs = new LinkedHashMap<>();
+    /**
+     * References to the raw data the earlier steps of the pipeline produced (URIs, run uids,
+     * task ids), in order.
+     *
+     * @since 1.1
+     */
+    public List<String> dataRefs = new ArrayList<>();
 }
