@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.kumiki.campaign.api.CampaignException;
 import org.kumiki.campaign.api.CampaignService;
@@ -18,6 +19,8 @@ import org.kumiki.campaign.api.dto.CampaignStatusDTO;
 import org.kumiki.campaign.api.dto.EvaluationDTO;
 import org.kumiki.campaign.api.spi.Evaluator;
 import org.kumiki.campaign.api.spi.Proposer;
+import org.kumiki.campaign.api.spi.SurrogateListener;
+import org.kumiki.campaign.api.dto.SurrogateDTO;
 import org.kumiki.campaign.internal.engine.CampaignEngine;
 import org.kumiki.campaign.internal.file.CampaignFiles;
 import org.kumiki.campaign.internal.propose.BuiltInProposers;
@@ -58,6 +61,8 @@ public class CampaignServiceImpl implements CampaignService {
     private final Map<Evaluator, String> evaluatorNames = new ConcurrentHashMap<>();
     private final Map<String, Evaluator> evaluators = new ConcurrentHashMap<>();
     private final Map<String, Proposer> proposers = new ConcurrentHashMap<>();
+    /** Told of every fitted surrogate (whiteboard). */
+    private final List<SurrogateListener> surrogateListeners = new CopyOnWriteArrayList<>();
     private final CampaignFiles files;
     private final CampaignEngine engine;
 
@@ -70,7 +75,8 @@ public class CampaignServiceImpl implements CampaignService {
     }
 
     public CampaignServiceImpl(JournalFactory journals, Path stateDir) throws IOException {
-        this.files = new CampaignFiles(() -> new TreeSet<>(evaluators.keySet()), () -> new TreeSet<>(proposers.keySet()));
+        this.files = new CampaignFiles(() -> new TreeSet<>(evaluators.keySet()), () -> new TreeSet<>(proposers.keySet()))
+                .optionChecks(evaluators::get);
         this.engine = new CampaignEngine(journals, stateDir.resolve("journal"), evaluators::get,
                 kind -> {
                     Proposer p = BuiltInProposers.get(kind);
@@ -94,6 +100,17 @@ public class CampaignServiceImpl implements CampaignService {
                         props.put(CampaignTopics.EVALUATION_STATE, e.state.name());
                         post(CampaignTopics.EVALUATION_ENDED, props);
                     }
+
+                    @Override
+                    public void surrogateFitted(SurrogateDTO surrogate) {
+                        for (SurrogateListener l : surrogateListeners) {
+                            try {
+                                l.fitted(surrogate);
+                            } catch (RuntimeException e) {
+                                LOG.warn("campaign {}: surrogate listener {} failed", surrogate.campaignId, l.getClass().getName(), e);
+                            }
+                        }
+                    }
                 }, System::currentTimeMillis);
     }
 
@@ -107,6 +124,15 @@ public class CampaignServiceImpl implements CampaignService {
     @Deactivate
     void deactivate() throws IOException {
         engine.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addSurrogateListener(SurrogateListener listener) {
+        surrogateListeners.add(listener);
+    }
+
+    public void removeSurrogateListener(SurrogateListener listener) {
+        surrogateListeners.remove(listener);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)

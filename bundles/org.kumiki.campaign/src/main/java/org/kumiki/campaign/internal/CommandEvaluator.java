@@ -186,9 +186,16 @@ public class CommandEvaluator implements Evaluator {
                 r.values.put(e.getKey(), Double.parseDouble(v.textValue()));
             } else if ("dataRefs".equals(e.getKey()) && v.isArray()) {
                 v.forEach(d -> r.dataRefs.add(d.asText()));
+            } else if ("provenance".equals(e.getKey()) && v.isObject()) {
+                v.fields().forEachRemaining(p -> {
+                    if (p.getValue().isValueNode() && !p.getValue().isNull()) {
+                        r.provenance.put(p.getKey(), p.getValue().asText());
+                    }
+                });
             }
         }
         r.dataRefs.add("task:" + id);
+        r.provenance.put(EvaluationResult.TASK_ID, id);
         return r;
     }
 

@@ -24,12 +24,15 @@ import org.kumiki.campaign.api.dto.CampaignDefinition;
 import org.kumiki.campaign.api.dto.CampaignStatusDTO;
 import org.kumiki.campaign.api.dto.EvaluationDTO;
 import org.kumiki.campaign.api.dto.ObjectiveDTO;
+import org.kumiki.campaign.api.dto.ProvenanceDTO;
 import org.kumiki.campaign.api.dto.StepDTO;
 import org.kumiki.campaign.api.spi.EvaluationRequest;
 import org.kumiki.campaign.api.spi.EvaluationResult;
 import org.kumiki.campaign.api.spi.Evaluator;
 import org.kumiki.campaign.api.spi.ProposalRequest;
 import org.kumiki.campaign.api.spi.Proposer;
+import org.kumiki.campaign.api.dto.SurrogateDTO;
+import org.kumiki.campaign.internal.propose.BayesianProposer;
 import org.kumiki.platform.api.journal.Journal;
 import org.kumiki.platform.api.journal.JournalFactory;
 import org.slf4j.Logger;
@@ -53,6 +56,10 @@ public final class CampaignEngine implements AutoCloseable {
         void campaignChanged(CampaignStatusDTO status);
 
         void evaluationEnded(String campaignId, EvaluationDTO evaluation);
+
+        /** A proposer fitted a surrogate for a campaign (called on the engine thread). */
+        default void surrogateFitted(SurrogateDTO surrogate) {
+        }
     }
 
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -64,6 +71,8 @@ public final class CampaignEngine implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private long nextSequence = 1;
+    /** Where a class comes from (symbolic name, version); replaced in tests, which run outside OSGi. */
+    Function<Class<?>, Map.Entry<String, String>> bundleOf = Bundles::of;
     private volatile boolean halted;
 
     /** One campaign's live state; touched only on the engine thread (reads under its lock). */
@@ -152,6 +161,8 @@ public final class CampaignEngine implements AutoCloseable {
             r.definition = d;
             r.state = CampaignState.RUNNING;
             r.createdAt = clock.getAsLong();
+            noteBundle(r, CampaignEngine.class);
+            noteBundle(r, CampaignDefinition.class);
             run = new Run(r);
             runs.put(r.id, run);
             put(run);
@@ -312,6 +323,7 @@ public final class CampaignEngine implements AutoCloseable {
         CampaignRecord r = run.record;
         CampaignDefinition d = r.definition;
         List<Runnable> starts = new ArrayList<>();
+        Map<Evaluator, List<Map.Entry<Integer, EvaluationRequest>>> batches = new LinkedHashMap<>();
         boolean changed = false;
         synchronized (this) {
             if (r.state.isTerminal()) {
@@ -355,7 +367,17 @@ public final class CampaignEngine implements AutoCloseable {
                         EvaluationRequest req = request(run, e);
                         e.state = EvaluationState.RUNNING;
                         e.handle = null;
-                        starts.add(() -> startOne(run, e.index, req, ev));
+                        batches.computeIfAbsent(ev, k -> new ArrayList<>()).add(Map.entry(e.index, req));
+                    }
+                }
+                // several on one evaluator start together (Evaluator.startAll: e.g. one Scheduler.submitAll)
+                for (Map.Entry<Evaluator, List<Map.Entry<Integer, EvaluationRequest>>> b : batches.entrySet()) {
+                    Evaluator ev = b.getKey();
+                    List<Map.Entry<Integer, EvaluationRequest>> batch = b.getValue();
+                    if (batch.size() == 1) {
+                        starts.add(() -> startOne(run, batch.get(0).getKey(), batch.get(0).getValue(), ev));
+                    } else {
+                        starts.add(() -> startBatch(run, batch, ev));
                     }
                 }
                 inFlight = run.evaluations.values().stream().filter(e -> !e.state.isTerminal()).count();
@@ -391,12 +413,19 @@ public final class CampaignEngine implements AutoCloseable {
         }
         ProposalRequest req = new ProposalRequest();
         req.definition = d;
+        List<Integer> observed = new ArrayList<>();
+        List<Integer> pendingIndices = new ArrayList<>();
         for (EvaluationDTO e : run.evaluations.values()) {
             if (e.state == EvaluationState.COMPLETED) {
                 req.observations.add(copy(e));
+                observed.add(e.index);
             } else if (!e.state.isTerminal()) {
                 req.pending.add(e.point);
+                pendingIndices.add(e.index);
             }
+        }
+        if (noteBundle(r, proposer.getClass())) {
+            put(run);
         }
         req.count = room;
         req.proposedSoFar = run.evaluations.size();
@@ -404,6 +433,15 @@ public final class CampaignEngine implements AutoCloseable {
         List<Map<String, Object>> points;
         try {
             points = proposer.propose(req);
+            if (proposer instanceof BayesianProposer && ((BayesianProposer) proposer).fitted() != null) {
+                SurrogateDTO s = ((BayesianProposer) proposer).fitted();
+                s.campaignId = r.id;
+                try {
+                    listener.surrogateFitted(s);
+                } catch (RuntimeException e) {
+                    LOG.warn("campaign {}: a surrogate listener failed: {}", r.id, oneLine(e));
+                }
+            }
         } catch (RuntimeException e) {
             end(run, CampaignState.FAILED, "proposer '" + d.proposer.kind + "' failed: " + oneLine(e));
             LOG.error("campaign {}: {}", r.id, r.message);
@@ -421,6 +459,10 @@ public final class CampaignEngine implements AutoCloseable {
             e.state = EvaluationState.PROPOSED;
             e.proposer = d.proposer.kind;
             e.proposerSeed = req.seed;
+            e.proposerState.put("observations", observed);
+            e.proposerState.put("pending", pendingIndices);
+            e.proposerState.put("count", room);
+            e.proposerState.put("proposedSoFar", req.proposedSoFar);
             e.step = 0;
             e.stepName = d.pipeline.get(0).name;
             e.attempt = 1;
@@ -452,6 +494,7 @@ public final class CampaignEngine implements AutoCloseable {
         req.point.putAll(e.point);
         req.options.putAll(s.options);
         req.inputs.putAll(e.objectives);
+        req.dataRefs.addAll(e.dataRefs);
         return req;
     }
 
@@ -471,6 +514,43 @@ public final class CampaignEngine implements AutoCloseable {
             executeOrDrop(() -> failed(run, index, null, "could not start: " + oneLine(ex)));
             return;
         }
+        started(run, index, handle, ev);
+    }
+
+    /**
+     * Outside the lock: several evaluations on one evaluator, started with one
+     * {@link Evaluator#startAll} (all or nothing); a failure fails each with the same line.
+     */
+    private void startBatch(Run run, List<Map.Entry<Integer, EvaluationRequest>> batch, Evaluator ev) {
+        List<EvaluationRequest> requests = new ArrayList<>();
+        for (Map.Entry<Integer, EvaluationRequest> b : batch) {
+            requests.add(b.getValue());
+        }
+        List<String> handles;
+        try {
+            handles = ev.startAll(requests);
+            if (handles == null || handles.size() != requests.size() || handles.stream().anyMatch(h -> h == null || h.isBlank())) {
+                if (handles != null) {
+                    handles.stream().filter(h -> h != null && !h.isBlank()).forEach(ev::cancel);
+                }
+                throw new IllegalStateException("the evaluator returned " + (handles == null ? 0 : handles.size()) + " handles for "
+                        + requests.size() + " evaluations");
+            }
+        } catch (Exception ex) {
+            String why = "could not start: " + oneLine(ex);
+            for (Map.Entry<Integer, EvaluationRequest> b : batch) {
+                int index = b.getKey();
+                executeOrDrop(() -> failed(run, index, null, why));
+            }
+            return;
+        }
+        for (int i = 0; i < handles.size(); i++) {
+            started(run, batch.get(i).getKey(), handles.get(i), ev);
+        }
+    }
+
+    /** Records the handle of an evaluation that has started, then follows its result. */
+    private void started(Run run, int index, String handle, Evaluator ev) {
         synchronized (this) {
             if (halted) {
                 return;
@@ -481,6 +561,22 @@ public final class CampaignEngine implements AutoCloseable {
                 return;
             }
             e.handle = handle;
+            ProvenanceDTO p = new ProvenanceDTO();
+            p.step = e.step;
+            p.stepName = e.stepName;
+            p.attempt = e.attempt;
+            p.evaluator = step(run, e).evaluator;
+            p.handle = handle;
+            p.startedAt = clock.getAsLong();
+            Map.Entry<String, String> b = bundleOf.apply(ev.getClass());
+            if (b != null) {
+                p.bundle = b.getKey();
+                p.bundleVersion = b.getValue();
+                if (!b.getValue().equals(run.record.bundles.put(b.getKey(), b.getValue()))) {
+                    put(run);
+                }
+            }
+            e.provenance.add(p);
             put(e);
             run.attached.add(handle);
         }
@@ -525,6 +621,7 @@ public final class CampaignEngine implements AutoCloseable {
                 return;
             }
             run.attached.remove(handle);
+            recordProvenance(e, handle, result);
             CampaignDefinition d = run.record.definition;
             if (result == null || result.values == null) {
                 failedLocked(run, e, "the evaluator returned no result");
@@ -600,6 +697,7 @@ public final class CampaignEngine implements AutoCloseable {
             }
             if (handle != null) {
                 run.attached.remove(handle);
+                recordProvenance(e, handle, null);
             }
             failedLocked(run, e, why);
             if (e.state.isTerminal()) {
@@ -626,6 +724,34 @@ public final class CampaignEngine implements AutoCloseable {
             e.endedAt = clock.getAsLong();
         }
         put(e);
+    }
+
+    /** True when the bundle of {@code type} is new to the campaign (or of another version). */
+    private boolean noteBundle(CampaignRecord r, Class<?> type) {
+        Map.Entry<String, String> b = bundleOf.apply(type);
+        return b != null && !b.getValue().equals(r.bundles.put(b.getKey(), b.getValue()));
+    }
+
+    /** The identifiers an evaluator reported go to the provenance record of the attempt with that handle. */
+    private void recordProvenance(EvaluationDTO e, String handle, EvaluationResult result) {
+        for (int i = e.provenance.size() - 1; i >= 0; i--) {
+            ProvenanceDTO p = e.provenance.get(i);
+            if (handle.equals(p.handle)) {
+                p.endedAt = clock.getAsLong();
+                if (result != null && result.provenance != null) {
+                    result.provenance.forEach((k, v) -> {
+                        if (k != null && v != null) {
+                            p.ids.put(oneLine(k), oneLine(v));
+                        }
+                    });
+                }
+                return;
+            }
+        }
+    }
+
+    private static String oneLine(String s) {
+        return oneLine(new RuntimeException(s));
     }
 
     private void end(Run run, CampaignState state, String message) {
@@ -679,6 +805,8 @@ public final class CampaignEngine implements AutoCloseable {
             s.endedAt = r.endedAt;
             s.source = r.definition.source;
             s.sourceHash = r.definition.sourceHash;
+            s.definition = json.convertValue(r.definition, CampaignDefinition.class);
+            s.bundles.putAll(r.bundles);
             s.proposed = run.evaluations.size();
             for (EvaluationDTO e : run.evaluations.values()) {
                 if (e.state == EvaluationState.COMPLETED || e.state == EvaluationState.FAILED) {

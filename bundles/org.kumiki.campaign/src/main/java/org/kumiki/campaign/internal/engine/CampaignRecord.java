@@ -13,4 +13,6 @@ public class CampaignRecord {
     public String message;
     public long createdAt;
     public long endedAt;
+    /** Symbolic name to version of every bundle involved (campaign, proposer, evaluators). */
+    public java.util.Map<String, String> bundles = new java.util.TreeMap<>();
 }

@@ -29,6 +29,8 @@ import org.kumiki.campaign.api.dto.ParameterType;
 import org.kumiki.campaign.api.dto.ProposerDTO;
 import org.kumiki.campaign.api.dto.RetryDTO;
 import org.kumiki.campaign.api.dto.StepDTO;
+import org.kumiki.campaign.api.spi.Evaluator;
+import org.kumiki.campaign.api.spi.OptionProblem;
 import org.kumiki.campaign.internal.propose.LinearFeasibility;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -59,6 +61,19 @@ public final class CampaignFiles {
 
     private final Supplier<Set<String>> evaluators;
     private final Supplier<Set<String>> proposers;
+    /** Finds an evaluator by name to check a step's options ({@link Evaluator#validate}); null for none. */
+    private volatile java.util.function.Function<String, Evaluator> optionChecks;
+
+    /**
+     * Lets the named evaluators check their steps' options when a campaign is read or started;
+     * their problems are reported at the option's {@code file:line:col}.
+     *
+     * @return this
+     */
+    public CampaignFiles optionChecks(java.util.function.Function<String, Evaluator> lookup) {
+        this.optionChecks = lookup;
+        return this;
+    }
 
     /**
      * @param evaluators the evaluator names known now (a step naming another is an error); null
@@ -596,6 +611,47 @@ public final class CampaignFiles {
             }
         }
 
+        /** Asks the step's evaluator to check its options; each problem at the option it names. */
+        void checkOptions(CampaignDefinition d, StepDTO s) {
+            java.util.function.Function<String, Evaluator> lookup = optionChecks;
+            Evaluator ev = lookup == null ? null : lookup.apply(s.evaluator);
+            if (ev == null) {
+                return;
+            }
+            List<OptionProblem> found;
+            try {
+                found = ev.validate(d, s);
+            } catch (RuntimeException e) {
+                problem(s, "options", "step '" + escape(s.name) + "': evaluator '" + escape(s.evaluator) + "' could not check its options: "
+                        + escape(String.valueOf(e.getMessage())));
+                return;
+            }
+            if (found == null) {
+                return;
+            }
+            Node step = where.get(s);
+            for (OptionProblem op : found) {
+                if (op == null || op.message == null) {
+                    continue;
+                }
+                Node at = step == null ? null : step.fields.getOrDefault("options", step);
+                if (at != null && op.path != null) {
+                    for (String key : op.path) {
+                        Node next = at.kind == Node.Kind.OBJECT ? at.fields.get(key) : null;
+                        if (next == null && at.kind == Node.Kind.ARRAY && key != null && key.matches("\\d{1,9}")
+                                && Integer.parseInt(key) < at.items.size()) {
+                            next = at.items.get(Integer.parseInt(key));
+                        }
+                        if (next == null) {
+                            break;
+                        }
+                        at = next;
+                    }
+                }
+                problem(at, "step '" + escape(s.name) + "': " + escape(op.message));
+            }
+        }
+
         void semantics(CampaignDefinition d) {
             if (d.name != null && !NAME.matcher(d.name).matches()) {
                 problem(d, "name", "name '" + escape(d.name) + "' must be 1-64 letters, digits, '_', '.' or '-'");
@@ -699,6 +755,9 @@ public final class CampaignFiles {
                 if (known != null && !known.contains(s.evaluator)) {
                     problem(s, "evaluator", "unknown evaluator '" + escape(s.evaluator) + "' (known: "
                             + (known.isEmpty() ? "none registered" : String.join(", ", new java.util.TreeSet<>(known))) + ")");
+                }
+                else {
+                    checkOptions(d, s);
                 }
             }
             if (constraintsOk && problems.isEmpty() && !LinearFeasibility.feasible(d)) {

@@ -16,6 +16,7 @@ import org.hipparchus.random.RandomGenerator;
 import org.hipparchus.random.Well19937c;
 import org.hipparchus.special.Erf;
 import org.kumiki.campaign.api.dto.EvaluationDTO;
+import org.kumiki.campaign.api.dto.SurrogateDTO;
 import org.kumiki.campaign.api.spi.ProposalRequest;
 import org.kumiki.campaign.api.spi.Proposer;
 
@@ -29,10 +30,19 @@ import org.kumiki.campaign.api.spi.Proposer;
 public final class BayesianProposer implements Proposer {
     static final int HYPER_STARTS = 2;
     static final int MAX_FIT = 32;
-    static final int LOCAL_STARTS = 3;
+    static final int LOCAL_STARTS = 2;
+
+    /** The surrogate fitted by the last {@link #propose} call, or null (see {@link #fitted()}). */
+    private SurrogateDTO fitted;
+
+    /** The surrogate the last {@link #propose} call fitted, or null when it fitted none (design points only). */
+    public SurrogateDTO fitted() {
+        return fitted;
+    }
 
     @Override
     public List<Map<String, Object>> propose(ProposalRequest r) {
+        fitted = null;
         Space space = new Space(r.definition);
         List<Map<String, Object>> excluded = BuiltInProposers.excluded(r);
         int init = Designs.defaultInitialPoints(r.definition);
@@ -56,7 +66,11 @@ public final class BayesianProposer implements Proposer {
             x[i] = space.encode(obs.get(i).point);
             y[i] = obs.get(i).score;
         }
-        GaussianProcess gp = GaussianProcess.fit(x, y, rng, HYPER_STARTS, MAX_FIT);
+        // hyperparameters refitted on a schedule and recycled in between (see Hyperparameters)
+        GaussianProcess gp = GaussianProcess.withHyperparameters(x, y,
+                Hyperparameters.forObservations(x, y, r.definition.seed, HYPER_STARTS, MAX_FIT));
+        fitted = Surrogates.describe(r.definition, gp);
+        fitted.proposedSoFar = r.proposedSoFar;
         double incumbent = Double.NEGATIVE_INFINITY;
         double worst = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
@@ -115,7 +129,7 @@ public final class BayesianProposer implements Proposer {
         boolean discrete = space.discreteSize() != Long.MAX_VALUE;
         List<double[]> candidates = new ArrayList<>();
         List<Double> values = new ArrayList<>();
-        int want = 128 + 32 * d;
+        int want = 64 + 16 * d;
         for (int t = 0; t < 50 * want && candidates.size() < want; t++) {
             Map<String, Object> p = space.uniform(rng);
             if (space.feasible(p) && !(discrete && space.containsSame(taken, p))) {
@@ -161,7 +175,7 @@ public final class BayesianProposer implements Proposer {
                 double[][] seenPoint = {start};
                 try {
                     BOBYQAOptimizer opt = new BOBYQAOptimizer(2 * d + 1, 0.1, 1e-4);
-                    opt.optimize(new MaxEval(30 * d + 40), GoalType.MAXIMIZE, new InitialGuess(start),
+                    opt.optimize(new MaxEval(20 * d + 40), GoalType.MAXIMIZE, new InitialGuess(start),
                             new SimpleBounds(lo, hi), new ObjectiveFunction(u -> {
                                 double penalty = space.violation(space.decode(u));
                                 double v = expectedImprovement(gp, u, best, xi) - 1e3 * penalty;

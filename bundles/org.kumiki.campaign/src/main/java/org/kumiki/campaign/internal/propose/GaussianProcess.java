@@ -29,6 +29,7 @@ public final class GaussianProcess {
     private static final double SQRT5 = Math.sqrt(5);
 
     private final double[][] x;
+    private final double[] targets;
     private final double[] yMean;
     private final double yScale;
     private final double yOffset;
@@ -43,6 +44,7 @@ public final class GaussianProcess {
 
     private GaussianProcess(double[][] x, double[] y, double offset, double scale, double[] theta) {
         this.x = x;
+        this.targets = y;
         this.yOffset = offset;
         this.yScale = scale;
         this.theta = theta.clone();
@@ -96,6 +98,35 @@ public final class GaussianProcess {
      * observations (a seeded sample, the best ones always included), then conditions on all.
      */
     public static GaussianProcess fit(double[][] x, double[] y, RandomGenerator rng, int starts, int maxFit) {
+        return withHyperparameters(x, y, fitHyperparameters(x, y, rng, starts, maxFit));
+    }
+
+    /**
+     * A process conditioned on {@code x, y} (targets standardised by their own mean and standard
+     * deviation) with given hyperparameters: log length scales, log signal variance, log noise
+     * variance, as {@link #hyperparameters()} and {@link #fitHyperparameters} give them.
+     */
+    public static GaussianProcess withHyperparameters(double[][] x, double[] y, double[] theta) {
+        if (x.length == 0 || x.length != y.length) {
+            throw new IllegalArgumentException("a Gaussian process needs as many targets as inputs, at least one");
+        }
+        if (theta.length != x[0].length + 2) {
+            throw new IllegalArgumentException("a Gaussian process on " + x[0].length + " coordinates needs " + (x[0].length + 2) + " hyperparameters, not " + theta.length);
+        }
+        double offset = average(y);
+        return new GaussianProcess(x, y, offset, std(y, offset), theta);
+    }
+
+    /** log length scales, log signal variance, log noise variance (a copy). */
+    public double[] hyperparameters() {
+        return theta.clone();
+    }
+
+    /**
+     * The hyperparameters {@link #fit} chooses: the log marginal likelihood maximised by BOBYQA from
+     * {@code starts} starting points on at most {@code maxFit} of the observations.
+     */
+    public static double[] fitHyperparameters(double[][] x, double[] y, RandomGenerator rng, int starts, int maxFit) {
         if (x.length == 0) {
             throw new IllegalArgumentException("no observations");
         }
@@ -183,7 +214,7 @@ public final class GaussianProcess {
             bestValue = seenValue[0];
             best = seenPoint[0];
         }
-        return new GaussianProcess(x, y, offset, scale, best);
+        return best;
     }
 
     private static double likelihood(double[][] x, double[] y, double offset, double scale, double[] theta) {
@@ -252,6 +283,68 @@ public final class GaussianProcess {
 
     public int size() {
         return x.length;
+    }
+
+    /**
+     * A process from saved state (e.g. a served surrogate): the same training data, target
+     * standardisation and hyperparameters give the same predictions as the original.
+     */
+    public static GaussianProcess restore(double[][] x, double[] y, double offset, double scale, double[] lengthScales,
+            double signalVariance, double noiseVariance) {
+        if (x == null || y == null || x.length == 0 || x.length != y.length) {
+            throw new IllegalArgumentException("a Gaussian process needs as many targets as inputs, at least one");
+        }
+        int d = x[0].length;
+        if (lengthScales == null || lengthScales.length != d) {
+            throw new IllegalArgumentException("a Gaussian process on " + d + " coordinates needs " + d + " length scales");
+        }
+        for (double[] row : x) {
+            if (row == null || row.length != d) {
+                throw new IllegalArgumentException("every input must have " + d + " coordinates");
+            }
+        }
+        if (!(scale > 0) || !(signalVariance > 0) || !(noiseVariance > 0)) {
+            throw new IllegalArgumentException("target scale, signal and noise variance must be positive");
+        }
+        double[] theta = new double[d + 2];
+        for (int k = 0; k < d; k++) {
+            if (!(lengthScales[k] > 0)) {
+                throw new IllegalArgumentException("length scales must be positive");
+            }
+            theta[k] = Math.log(lengthScales[k]);
+        }
+        theta[d] = Math.log(signalVariance);
+        theta[d + 1] = Math.log(noiseVariance);
+        return new GaussianProcess(x, y, offset, scale, theta);
+    }
+
+    /** The training inputs (encoded), shared: do not change them. */
+    public double[][] inputs() {
+        return x;
+    }
+
+    /** The training targets, shared: do not change them. */
+    public double[] targets() {
+        return targets;
+    }
+
+    /** The model works on {@code (target - targetOffset()) / targetScale()}. */
+    public double targetOffset() {
+        return yOffset;
+    }
+
+    public double targetScale() {
+        return yScale;
+    }
+
+    /** Signal variance in standardised target units. */
+    public double signalVariance() {
+        return signal;
+    }
+
+    /** Noise variance in standardised target units. */
+    public double noiseVariance() {
+        return noise;
     }
 
     static double[][] covariance(double[][] x, double[] inverseLength2, double signal, double noise) {
