@@ -43,15 +43,26 @@ public interface SimulationService {
     SimulationResultDTO results(String runId);
 
     /**
-     * Submits one scheduler task per grid point (a function task running the spec on this
-     * service's engine) and collects every point's result into one dataset when all have ended.
+     * Starts a grid campaign (through the campaign service) whose points run as scheduler tasks
+     * (a function task running the spec on this service's engine, or the engine's own program),
+     * and writes every point's result into one dataset when all have ended. The sweep is durable:
+     * after a restart its finished points are kept and its tasks in flight re-attached.
      *
      * @throws SimulationRejectedException for an empty grid, an unknown parameter, an invalid
-     *         point, or when no scheduler is available
+     *         point, or when no scheduler or no campaign service is available
      */
     SweepDTO sweep(SweepSpec sweep);
 
+    /** The sweep with the points that have ended so far ({@link SweepDTO#results}). */
     Optional<SweepDTO> sweepStatus(String sweepId);
+
+    /**
+     * Every sweep known (also those of an earlier life of the framework), newest first, without
+     * their point results.
+     *
+     * @since 1.2
+     */
+    List<SweepDTO> sweeps();
 
     /** Completes when every point has ended and the dataset is written. */
     CompletionStage<SweepDTO> awaitSweep(String sweepId);

@@ -7,7 +7,7 @@ import org.osgi.dto.DTO;
 
 /** The state of a sweep. */
 public class SweepDTO extends DTO {
-    /** Opaque id, {@code sweep-...}. */
+    /** Opaque id, {@code sweep-...}: the id of the grid campaign that runs the sweep. */
     public String id;
     public String name;
     /** QUEUED/RUNNING while points run; COMPLETED when all succeeded; FAILED when any failed. */
@@ -20,4 +20,11 @@ public class SweepDTO extends DTO {
     /** The dataset file once written. */
     public String dataset;
     public String message;
+    /**
+     * The points that have ended so far (completed or not), in grid order; filled by
+     * {@code sweepStatus} and {@code awaitSweep}, also after a restart.
+     *
+     * @since 1.1
+     */
+    public List<SweepPointDTO> results = new ArrayList<>();
 }
