@@ -1,7 +1,6 @@
 package org.kumiki.simulation.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +9,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,13 +19,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.kumiki.campaign.api.CampaignService;
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.journal.Journal;
 import org.kumiki.platform.api.journal.JournalFactory;
 import org.kumiki.scheduler.api.Scheduler;
-import org.kumiki.scheduler.api.TaskRejectedException;
-import org.kumiki.scheduler.api.dto.TaskRecordDTO;
-import org.kumiki.scheduler.api.dto.TaskSpec;
 import org.kumiki.scheduler.api.spi.TaskFunction;
 import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationRejectedException;
@@ -64,8 +59,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The simulation service: tracks engines (whiteboard), runs specs on a small pool with
  * progress and cancellation, keeps each run's record and results under
- * {@code state/simulation/runs/<id>/}, and runs sweeps as scheduler function tasks
- * ({@value #FUNCTION}) whose results it collects into one dataset.
+ * {@code state/simulation/runs/<id>/}, and runs sweeps as grid campaigns ({@link Sweeps}) whose
+ * points are scheduler tasks ({@value #FUNCTION}, or the engine's program) made by its
+ * {@value Sweeps#EVALUATOR} evaluator ({@link SweepEvaluator}), collected into one dataset.
  *
  * <p>A run is journaled (platform {@link Journal} in {@code state/simulation/journal}) when
  * it is submitted, when it starts and at each thermo output, and its record moves to
@@ -79,7 +75,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
     public static final String PID = "org.kumiki.simulation";
     /** The scheduler function that runs one spec (sweep points). */
     public static final String FUNCTION = "kumiki.simulation.run";
-    static final int MAX_POINTS = 10_000;
+    static final int MAX_POINTS = Sweeps.MAX_POINTS;
     private static final Logger LOG = LoggerFactory.getLogger(SimulationServiceImpl.class);
 
     @ObjectClassDefinition(name = "Kumiki simulation service")
@@ -99,7 +95,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
     private final Journal journal;
     private final ExecutorService pool;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
-    private final Map<String, Sweep> sweeps = new ConcurrentHashMap<>();
+    private final Sweeps sweeps;
     private final Map<String, SimulationEngine> engines = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final String idBase = Long.toString(System.currentTimeMillis(), 36);
@@ -112,15 +108,10 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         policyOption = ReferencePolicyOption.GREEDY)
     volatile Scheduler scheduler;
 
-    static final class Sweep {
-        final SweepDTO dto = new SweepDTO();
-        final CompletableFuture<SweepDTO> done = new CompletableFuture<>();
-        final List<Map<String, Double>> points = new ArrayList<>();
-        final List<SimulationSpec> specs = new ArrayList<>();
-        final List<Path> dirs = new ArrayList<>();
-        final List<String> engineNames = new ArrayList<>();
-        SweepSpec spec;
-    }
+    /** Sweeps run as grid campaigns on it; without it they are refused. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    volatile CampaignService campaigns;
 
     /** What is kept on disk per run. */
     public static final class Stored {
@@ -154,6 +145,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             return t;
         });
         load();
+        this.sweeps = new Sweeps(this.stateDir.resolve("sweeps"), journal, live, this::engineFor, () -> scheduler, () -> campaigns);
         if (journal != null) {
             recoverInterrupted(live);
         }
@@ -165,6 +157,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             r.cancelRequested = true;
         }
         pool.shutdownNow();
+        sweeps.close();
         if (journal != null) {
             try {
                 journal.close();
@@ -310,7 +303,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             Map<String, byte[]> keep = new java.util.LinkedHashMap<>(live);
             keep.keySet().removeIf(k -> {
                 String id = k.startsWith("run/") ? k.substring(4) : k.startsWith("thermo/") ? k.substring(7, k.lastIndexOf('/')) : null;
-                return id == null || runs.containsKey(id);
+                return !Sweeps.owns(k) && (id == null || runs.containsKey(id));
             });
             journal.compact(keep);
         }
@@ -689,162 +682,31 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         return o;
     }
 
-    // ------------------------------------------------------------------ sweeps
+    // ------------------------------------------------------------------ sweeps (grid campaigns, see Sweeps)
 
     @Override
     public SweepDTO sweep(SweepSpec sweep) {
-        if (sweep == null || sweep.base == null) {
-            throw new SimulationRejectedException("no sweep or no base spec");
-        }
-        if (sweep.grid == null || sweep.grid.isEmpty()) {
-            throw new SimulationRejectedException("empty grid");
-        }
-        String format = sweep.format == null ? "csv" : sweep.format.toLowerCase(Locale.ROOT);
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw new SimulationRejectedException("format must be csv or json: " + sweep.format);
-        }
-        if (sweep.cpusPerPoint < 1 || sweep.cpusPerPoint > 1024) {
-            throw new SimulationRejectedException("cpusPerPoint must be between 1 and 1024");
-        }
-        long total = 1;
-        for (Map.Entry<String, List<Double>> e : sweep.grid.entrySet()) {
-            if (!SweepSpec.PARAMETERS.contains(e.getKey())) {
-                throw new SimulationRejectedException("unknown sweep parameter '" + e.getKey() + "' (known: "
-                    + String.join(", ", SweepSpec.PARAMETERS) + ")");
-            }
-            if (e.getValue() == null || e.getValue().isEmpty()) {
-                throw new SimulationRejectedException("no values for " + e.getKey());
-            }
-            for (Double v : e.getValue()) {
-                if (v == null || !Double.isFinite(v)) {
-                    throw new SimulationRejectedException("non-finite value for " + e.getKey());
-                }
-            }
-            total *= e.getValue().size();
-            if (total > MAX_POINTS) {
-                throw new SimulationRejectedException("more than " + MAX_POINTS + " grid points");
-            }
-        }
-        Scheduler sched = scheduler;
-        if (sched == null) {
-            throw new SimulationRejectedException("no scheduler is available: sweeps run as scheduler tasks");
-        }
-        Sweep sw = new Sweep();
-        sw.spec = sweep;
-        List<String> names = new ArrayList<>(sweep.grid.keySet());
-        List<TaskSpec> tasks = new ArrayList<>();
-        String sweepId = "sweep-" + idBase + "-" + seq.incrementAndGet();
-        int[] idx = new int[names.size()];
-        for (long p = 0; p < total; p++) {
-            Map<String, Double> point = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                point.put(names.get(i), sweep.grid.get(names.get(i)).get(idx[i]));
-            }
-            SimulationSpec spec = withPoint(sweep.base, point);
-            if (spec.threads == 0) {
-                spec.threads = sweep.cpusPerPoint;
-            }
-            spec.name = (sweep.name == null ? sweepId : sweep.name) + "#" + p;
-            SimulationEngine engine;
-            try {
-                engine = engineFor(spec);
-            } catch (SimulationRejectedException e) {
-                throw new SimulationRejectedException("point " + point + ": " + e.getMessage());
-            }
-            TaskSpec t;
-            Path dir = stateDir.resolve("sweeps").resolve(sweepId).resolve("point-" + p);
-            if (sweep.commandTasks) {
-                List<String> cmd;
-                try {
-                    cmd = engine.prepareCommand(spec, dir);
-                } catch (SimulationFailedException e) {
-                    throw new SimulationRejectedException("point " + point + ": " + e.getMessage());
-                }
-                if (cmd == null) {
-                    throw new SimulationRejectedException("engine " + engine.name()
-                        + " runs in-process only: sweep it without commandTasks");
-                }
-                t = new TaskSpec();
-                t.name = spec.name;
-                t.command = new ArrayList<>(cmd);
-                t.workingDirectory = dir.toString();
-                t.stdout = dir.resolve("stdout.txt").toString();
-                t.stderr = dir.resolve("stderr.txt").toString();
-            } else {
-                ObjectNode args = Json.MAPPER.createObjectNode();
-                args.set("spec", Json.MAPPER.valueToTree(spec));
-                args.put("sweep", sweepId);
-                args.put("point", p);
-                t = TaskSpec.function(spec.name, FUNCTION, args.toString());
-            }
-            sw.specs.add(spec);
-            sw.dirs.add(dir);
-            sw.engineNames.add(engine.name());
-            t.resources.cpus = sweep.cpusPerPoint;
-            t.backend = sweep.backend;
-            t.labels.put("kumiki.sweep", sweepId);
-            tasks.add(t);
-            sw.points.add(point);
-            for (int i = names.size() - 1; i >= 0; i--) {
-                if (++idx[i] < sweep.grid.get(names.get(i)).size()) {
-                    break;
-                }
-                idx[i] = 0;
-            }
-        }
-        List<TaskRecordDTO> records;
-        try {
-            records = sched.submitAll(tasks);
-        } catch (TaskRejectedException e) {
-            throw new SimulationRejectedException("scheduler refused the sweep: " + e.getMessage());
-        }
-        sw.dto.id = sweepId;
-        sw.dto.name = sweep.name;
-        sw.dto.points = (int) total;
-        sw.dto.state = RunState.RUNNING.name();
-        for (TaskRecordDTO r : records) {
-            sw.dto.taskIds.add(r.id);
-        }
-        sweeps.put(sweepId, sw);
-        List<CompletableFuture<TaskRecordDTO>> waits = new ArrayList<>();
-        for (TaskRecordDTO r : records) {
-            CompletableFuture<TaskRecordDTO> f = sched.await(r.id).toCompletableFuture();
-            f.thenRun(() -> {
-                synchronized (sw) {
-                    refreshCounts(sw, sched);
-                }
-            });
-            waits.add(f);
-        }
-        CompletableFuture.allOf(waits.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
-            try {
-                collect(sw, waits, format);
-            } catch (Throwable t) {
-                LOG.error("sweep {} could not be collected", sweepId, t);
-                synchronized (sw) {
-                    sw.dto.state = RunState.FAILED.name();
-                    sw.dto.message = "cannot write the dataset: " + t.getMessage();
-                }
-            }
-            sw.done.complete(copy(sw));
-        });
-        return copy(sw);
+        return sweeps.sweep(sweep);
     }
 
-    private void refreshCounts(Sweep sw, Scheduler sched) {
-        int ok = 0, bad = 0;
-        for (String id : sw.dto.taskIds) {
-            Optional<TaskRecordDTO> r = sched.get(id);
-            if (r.isPresent() && r.get().state.isTerminal()) {
-                if (r.get().state == org.kumiki.scheduler.api.TaskState.COMPLETED) {
-                    ok++;
-                } else {
-                    bad++;
-                }
-            }
-        }
-        sw.dto.completed = ok;
-        sw.dto.failed = bad;
+    @Override
+    public Optional<SweepDTO> sweepStatus(String sweepId) {
+        return sweeps.sweepStatus(sweepId);
+    }
+
+    @Override
+    public List<SweepDTO> sweeps() {
+        return sweeps.sweeps();
+    }
+
+    @Override
+    public CompletionStage<SweepDTO> awaitSweep(String sweepId) {
+        return sweeps.awaitSweep(sweepId);
+    }
+
+    /** The sweeps, whose evaluator {@link SweepEvaluator} registers. */
+    Sweeps sweepManager() {
+        return sweeps;
     }
 
     /** The base spec with one grid point applied. */
@@ -883,173 +745,5 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
 
     static SimulationSpec copy(SimulationSpec s) {
         return Json.MAPPER.convertValue(s, SimulationSpec.class);
-    }
-
-    static final List<String> COLUMNS = List.of("state", "finalTemperature", "finalPairEnergy", "finalTotalEnergy", "finalPressure",
-        "meanTemperature", "meanPairEnergy", "meanTotalEnergy", "meanPressure", "atoms", "steps", "atomStepsPerSecond",
-        "runId", "taskId", "message");
-
-    private void collect(Sweep sw, List<CompletableFuture<TaskRecordDTO>> waits, String format) throws IOException {
-        List<String> params = new ArrayList<>(sw.spec.grid.keySet());
-        List<String> header = new ArrayList<>();
-        header.add("point");
-        header.addAll(params);
-        header.addAll(COLUMNS);
-        List<List<Object>> rows = new ArrayList<>();
-        int ok = 0, bad = 0;
-        for (int p = 0; p < waits.size(); p++) {
-            TaskRecordDTO rec = waits.get(p).join();
-            List<Object> row = new ArrayList<>();
-            row.add(p);
-            for (String k : params) {
-                row.add(sw.points.get(p).get(k));
-            }
-            JsonNode res = null;
-            String reason = rec.reason;
-            if (sw.spec.commandTasks) {
-                SimulationEngine engine = engines.get(sw.engineNames.get(p));
-                if (engine == null) {
-                    reason = "engine " + sw.engineNames.get(p) + " went away";
-                } else if (rec.state == org.kumiki.scheduler.api.TaskState.COMPLETED
-                    || rec.state == org.kumiki.scheduler.api.TaskState.FAILED) {
-                    try {
-                        SimulationResultDTO r = engine.collectCommand(sw.specs.get(p), sw.dirs.get(p));
-                        if (rec.state == org.kumiki.scheduler.api.TaskState.COMPLETED) {
-                            res = summary(null, engine.name(), r);
-                        }
-                    } catch (SimulationFailedException e) {
-                        reason = e.getMessage();
-                    }
-                }
-            } else if (rec.state == org.kumiki.scheduler.api.TaskState.COMPLETED && rec.result != null) {
-                try {
-                    res = Json.MAPPER.readTree(rec.result);
-                } catch (IOException e) {
-                    res = null;
-                }
-            }
-            if (res != null) {
-                ok++;
-                row.add("COMPLETED");
-                JsonNode fin = res.path("final");
-                JsonNode mean = res.path("mean");
-                for (String c : List.of("temperature", "pairEnergy", "totalEnergy", "pressure")) {
-                    row.add(fin.path(c).asDouble(Double.NaN));
-                }
-                for (String c : List.of("temperature", "pairEnergy", "totalEnergy", "pressure")) {
-                    row.add(mean.path(c).asDouble(Double.NaN));
-                }
-                row.add(res.path("atoms").asLong());
-                row.add(res.path("steps").asLong());
-                row.add(res.path("atomStepsPerSecond").asDouble());
-                row.add(res.path("runId").asText());
-                row.add(rec.id);
-                row.add("");
-            } else {
-                bad++;
-                row.add(rec.state.name());
-                for (int i = 0; i < 8; i++) {
-                    row.add(Double.NaN);
-                }
-                row.add(0L);
-                row.add(0L);
-                row.add(0.0);
-                row.add("");
-                row.add(rec.id);
-                row.add(reason == null ? "" : reason);
-            }
-            rows.add(row);
-        }
-        Path dir = stateDir.resolve("sweeps").resolve(sw.dto.id);
-        Files.createDirectories(dir);
-        Path out = dir.resolve("csv".equals(format) ? "dataset.csv" : "dataset.json");
-        if ("csv".equals(format)) {
-            StringBuilder b = new StringBuilder();
-            b.append(String.join(",", header)).append('\n');
-            for (List<Object> row : rows) {
-                for (int i = 0; i < row.size(); i++) {
-                    if (i > 0) {
-                        b.append(',');
-                    }
-                    b.append(csv(row.get(i)));
-                }
-                b.append('\n');
-            }
-            Files.writeString(out, b.toString(), StandardCharsets.UTF_8);
-        } else {
-            ObjectNode root = Json.MAPPER.createObjectNode();
-            root.put("sweep", sw.dto.id);
-            root.put("rows", rows.size());
-            ObjectNode cols = root.putObject("columns");
-            for (int c = 0; c < header.size(); c++) {
-                var arr = cols.putArray(header.get(c));
-                for (List<Object> row : rows) {
-                    Object v = row.get(c);
-                    if (v instanceof Double) {
-                        double d = (Double) v;
-                        if (Double.isFinite(d)) {
-                            arr.add(d);
-                        } else {
-                            arr.addNull();
-                        }
-                    } else if (v instanceof Number) {
-                        arr.add(((Number) v).longValue());
-                    } else {
-                        arr.add(String.valueOf(v));
-                    }
-                }
-            }
-            Files.write(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-        }
-        synchronized (sw) {
-            sw.dto.completed = ok;
-            sw.dto.failed = bad;
-            sw.dto.dataset = out.toString();
-            sw.dto.state = bad == 0 ? RunState.COMPLETED.name() : RunState.FAILED.name();
-            sw.dto.message = bad == 0 ? null : bad + " of " + rows.size() + " points did not complete";
-        }
-    }
-
-    private static String csv(Object v) {
-        if (v instanceof Double) {
-            double d = (Double) v;
-            return Double.isFinite(d) ? Double.toString(d) : "";
-        }
-        String s = String.valueOf(v);
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
-    }
-
-    private static SweepDTO copy(Sweep sw) {
-        synchronized (sw) {
-            SweepDTO d = new SweepDTO();
-            d.id = sw.dto.id;
-            d.name = sw.dto.name;
-            d.state = sw.dto.state;
-            d.points = sw.dto.points;
-            d.completed = sw.dto.completed;
-            d.failed = sw.dto.failed;
-            d.taskIds.addAll(sw.dto.taskIds);
-            d.dataset = sw.dto.dataset;
-            d.message = sw.dto.message;
-            return d;
-        }
-    }
-
-    @Override
-    public Optional<SweepDTO> sweepStatus(String sweepId) {
-        Sweep sw = sweepId == null ? null : sweeps.get(sweepId);
-        return sw == null ? Optional.empty() : Optional.of(copy(sw));
-    }
-
-    @Override
-    public CompletionStage<SweepDTO> awaitSweep(String sweepId) {
-        Sweep sw = sweepId == null ? null : sweeps.get(sweepId);
-        if (sw == null) {
-            throw new SimulationRejectedException("unknown sweep '" + sweepId + "'");
-        }
-        return sw.done.copy();
     }
 }
