@@ -22,6 +22,7 @@ import org.kumiki.simulation.api.dto.RunDTO;
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
 import org.kumiki.simulation.api.dto.SweepDTO;
+import org.kumiki.simulation.api.dto.SweepPointDTO;
 import org.kumiki.simulation.api.dto.SweepSpec;
 import org.kumiki.simulation.api.dto.ThermoDTO;
 import org.osgi.service.component.annotations.Activate;
@@ -44,6 +45,7 @@ public class SimulationCommands {
         + "  scriptFile=PATH reads a LAMMPS input (model lammps-script, engine lammps).\n"
         + "  Example: sim:run -w cells=10 temperature=1.2 steps=1000 thermoEvery=100";
     static final String SWEEP_USAGE = "[-w|--wait] [-t DURATION (30, 90s, 5m, 1h30m)] [--format csv|json] [--backend NAME] [--cpus N] [--commands] PARAM=V1,V2,... KEY=VALUE...\n"
+        + "  | SWEEP-ID (the sweep and its finished points) | nothing (every sweep, also from before a restart)\n"
         + "  PARAM is one of temperature, density, timestep, targetTemperature, cutoff, steps, seed (every value a grid point);\n"
         + "  other KEY=VALUE set the base spec as for sim:run. --commands runs each point as a command task of the\n"
         + "  engine's own program (engine=lammps: lmp itself is the task, e.g. on Slurm).\n"
@@ -154,8 +156,16 @@ public class SimulationCommands {
         return b.toString();
     }
 
-    @Descriptor("Run a parameter sweep as scheduler tasks and collect one dataset")
+    @Descriptor("Run a parameter sweep (a grid campaign of scheduler tasks) and collect one dataset; or show sweeps")
     public String sweep(@Descriptor(SWEEP_USAGE) String... args) throws IOException {
+        if (args == null || args.length == 0) {
+            return sweeps();
+        }
+        if (args.length == 1 && args[0].startsWith("sweep-") && args[0].indexOf('=') < 0) {
+            String id = args[0];
+            SweepDTO s = service.sweepStatus(id).orElseThrow(() -> new IllegalArgumentException("unknown sweep '" + Text.shown(id, 100) + "'"));
+            return sweep(s) + points(s);
+        }
         Options o = Options.parse(args, true);
         SweepSpec s = new SweepSpec();
         Map<String, String> base = new LinkedHashMap<>();
@@ -180,10 +190,49 @@ public class SimulationCommands {
         s.commandTasks = o.commandTasks;
         SweepDTO d = service.sweep(s);
         if (!o.wait) {
-            return "Submitted " + d.id + ": " + d.points + " points as tasks " + String.join(",", d.taskIds) + "\n";
+            return "Submitted " + d.id + ": " + d.points + " points as a grid campaign of scheduler tasks (sim:sweep " + d.id + " shows them)\n";
         }
         SweepDTO done = await(() -> service.awaitSweep(d.id).toCompletableFuture(), o.timeoutSeconds, d.id);
         return sweep(done);
+    }
+
+    private String sweeps() {
+        List<SweepDTO> all = service.sweeps();
+        if (all.isEmpty()) {
+            return "No sweeps.\n";
+        }
+        TextTable t = new TextTable("ID", "NAME", "STATE", "POINTS", "COMPLETED", "FAILED", "DATASET");
+        for (SweepDTO s : all) {
+            t.row(s.id, s.name == null ? "" : Text.shown(s.name, 60), s.state, s.points, s.completed, s.failed,
+                s.dataset == null ? "" : Text.shown(s.dataset, 200));
+        }
+        return t.toString();
+    }
+
+    /** The points that have ended, one row each. */
+    private static String points(SweepDTO s) {
+        if (s.results.isEmpty()) {
+            return "No point has ended yet.\n";
+        }
+        List<String> header = new ArrayList<>(List.of("POINT"));
+        header.addAll(s.results.get(0).parameters.keySet());
+        header.addAll(List.of("STATE", "TEMP", "TOTENG", "PRESS", "TASK", "MESSAGE"));
+        TextTable t = new TextTable(header.toArray(new String[0]));
+        for (SweepPointDTO p : s.results) {
+            List<Object> row = new ArrayList<>();
+            row.add(p.point);
+            for (Double v : p.parameters.values()) {
+                row.add(g(v));
+            }
+            row.add(p.state);
+            row.add(g(p.finalTemperature));
+            row.add(g(p.finalTotalEnergy));
+            row.add(g(p.finalPressure));
+            row.add(p.taskId);
+            row.add(Text.shown(p.message, 200));
+            t.row(row.toArray());
+        }
+        return t.toString();
     }
 
     private static String sweep(SweepDTO s) {

@@ -83,6 +83,9 @@ class SimulationCommandsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.sweep("temperature=1,1e400")).getMessage().contains("too large"));
         String m = assertThrows(IllegalArgumentException.class, () -> cmd.sweep("temperature=1,\u001b[2J")).getMessage();
         assertTrue(m.contains("\\u001b[2J") && m.indexOf('\u001b') < 0, m);
+        assertEquals("No sweeps.\n", cmd.sweep());
+        assertEquals("unknown sweep 'sweep-nope-1'", assertThrows(IllegalArgumentException.class, () -> cmd.sweep("sweep-nope-1")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.sweep("sweep-\u001b[2J")).getMessage().contains("\\u001b"));
         // no scheduler here: the sweep is refused with the reason
         assertTrue(assertThrows(SimulationRejectedException.class, () -> cmd.sweep("cells=4", "temperature=1,2")).getMessage().contains("no scheduler"));
         Path script = state.resolve("in.x");
