@@ -135,16 +135,87 @@ class SimulationIT {
         sw.grid.put("density", List.of(0.7, 0.8442));
         SweepDTO d = sim.sweep(sw);
         assertEquals(4, d.points);
-        assertEquals(4, d.taskIds.size());
-        assertTrue(scheduler.get(d.taskIds.get(0)).isPresent(), "points are scheduler tasks");
+        assertTrue(d.id.startsWith("sweep-tsweep-"), d.id);
+        // the grid campaign submits the points in the background, all in one batch
         SweepDTO done = sim.awaitSweep(d.id).toCompletableFuture().get(180, TimeUnit.SECONDS);
         assertEquals("COMPLETED", done.state, done.message);
         assertEquals(4, done.completed);
+        assertEquals(4, done.taskIds.size());
+        for (String t : done.taskIds) {
+            assertEquals(d.id, scheduler.get(t).orElseThrow().spec.labels.get("kumiki.sweep"), "points are scheduler tasks");
+        }
+        assertEquals(4, done.results.size());
+        assertTrue(sim.sweeps().stream().anyMatch(s -> s.id.equals(d.id) && "COMPLETED".equals(s.state)));
         List<String> lines = Files.readAllLines(Path.of(done.dataset), StandardCharsets.UTF_8);
         assertEquals(5, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("point,temperature,density,state,finalTemperature"), lines.get(0));
         assertTrue(lines.get(1).startsWith("0,0.8,0.7,COMPLETED,"), lines.get(1));
         assertTrue(lines.get(4).startsWith("3,1.6,0.8442,COMPLETED,"), lines.get(4));
+    }
+
+    /**
+     * The campaign bundle restarts while the sweep's points run (its tasks are re-attached, none
+     * submitted twice); then the simulation bundle restarts and {@code sim:sweep ID} still shows
+     * the sweep and its points.
+     */
+    @Test
+    void aSweepGoesOnAcrossBundleRestarts(@InjectService SimulationService sim, @InjectService Scheduler scheduler,
+        @InjectService CommandProcessor processor) throws Exception {
+        SweepSpec sw = new SweepSpec();
+        sw.name = "restart";
+        sw.base = small();
+        sw.base.steps = 4000;
+        sw.base.thermoEvery = 1000;
+        sw.grid.put("temperature", List.of(0.9, 1.1));
+        sw.grid.put("density", List.of(0.7, 0.8));
+        SweepDTO d = sim.sweep(sw);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sim.sweepStatus(d.id).orElseThrow().taskIds.size() < 4) {
+            assertTrue(System.nanoTime() < deadline, "the points were not submitted");
+            Thread.sleep(20);
+        }
+        org.osgi.framework.Bundle campaign = bundle("org.kumiki.campaign");
+        campaign.stop();
+        campaign.start();
+        SweepDTO done = sim.awaitSweep(d.id).toCompletableFuture().get(180, TimeUnit.SECONDS);
+        assertEquals("COMPLETED", done.state, done.message);
+        assertEquals(4, done.completed);
+        org.kumiki.scheduler.api.dto.TaskFilter f = org.kumiki.scheduler.api.dto.TaskFilter.all();
+        f.labels.put("kumiki.sweep", d.id);
+        assertEquals(4, scheduler.list(f).size(), "no point was submitted twice");
+
+        org.osgi.framework.Bundle simulation = bundle("org.kumiki.simulation");
+        simulation.stop();
+        simulation.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(System.in, ps, ps);
+        try {
+            String shown = null;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (shown == null) {
+                try {
+                    shown = String.valueOf(session.execute("sim:sweep " + d.id));
+                } catch (Exception e) {
+                    assertTrue(System.nanoTime() < deadline, "sim:sweep did not come back: " + e);
+                    Thread.sleep(50); // the commands wait for the restarted service
+                }
+            }
+            assertTrue(shown.startsWith(d.id + " COMPLETED points=4 completed=4 failed=0"), shown);
+            assertEquals(5, shown.lines().filter(l -> l.contains("COMPLETED")).count(), shown);
+            assertTrue(String.valueOf(session.execute("sim:sweep")).contains(d.id));
+        } finally {
+            session.close();
+        }
+    }
+
+    org.osgi.framework.Bundle bundle(String name) {
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if (name.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + name);
     }
 
     @Test
@@ -188,6 +259,11 @@ class SimulationIT {
             Object sweep = session.execute("sim:sweep -w -t 120 cells=4 steps=50 threads=1 temperature=1.0,1.2");
             assertTrue(String.valueOf(sweep).contains("COMPLETED points=2 completed=2 failed=0"), String.valueOf(sweep));
             assertTrue(String.valueOf(sweep).contains("dataset.csv"), String.valueOf(sweep));
+            String id = String.valueOf(sweep).substring(0, String.valueOf(sweep).indexOf(' '));
+            String shown = String.valueOf(session.execute("sim:sweep " + id));
+            assertTrue(shown.contains("POINT") && shown.contains("temperature") && shown.contains("COMPLETED"), shown);
+            assertEquals(3, shown.lines().filter(l -> l.contains("COMPLETED")).count(), shown); // the summary and 2 points
+            assertTrue(String.valueOf(session.execute("sim:sweep")).contains(id));
         } finally {
             session.close();
         }
