@@ -10,7 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! /usr/bin/python3 -c 'import optuna' 2>/dev/null; then
-  apt-get -o DPkg::Lock::Timeout=300 install -y -q python3-optuna >/dev/null
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -q python3-optuna >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq && $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -q python3-optuna >/dev/null; }
 fi
 for m in org.kumiki.campaign.api org.kumiki.campaign; do
   ./mvnw -B -q -o install -DskipTests -f bundles/$m/pom.xml
