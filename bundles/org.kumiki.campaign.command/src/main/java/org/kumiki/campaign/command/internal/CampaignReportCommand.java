@@ -30,14 +30,14 @@ public class CampaignReportCommand {
     @Descriptor("Write a campaign's self-contained HTML report (convergence, parameters explored, best result, provenance) and its RO-Crate beside it")
     public String report(
             @Descriptor("a campaign to draw as the baseline (e.g. random search on the same problem)") @Parameter(names = {"-b", "--baseline"}, absentValue = "") String baseline,
-            @Descriptor("the campaign id") String id) {
+            @Descriptor("the campaign id, or a campaign name for its newest campaign") String id) {
         return write(baseline, id, null);
     }
 
     @Descriptor("Write a campaign's self-contained HTML report to FILE and its RO-Crate (ro-crate-metadata.json) beside it")
     public String report(
             @Descriptor("a campaign to draw as the baseline (e.g. random search on the same problem)") @Parameter(names = {"-b", "--baseline"}, absentValue = "") String baseline,
-            @Descriptor("the campaign id") String id,
+            @Descriptor("the campaign id, or a campaign name for its newest campaign") String id,
             @Descriptor("the HTML file to write (its folder is created)") String file) {
         Path target;
         try {

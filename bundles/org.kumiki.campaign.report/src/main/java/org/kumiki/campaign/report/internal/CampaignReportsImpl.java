@@ -50,8 +50,9 @@ public class CampaignReportsImpl implements CampaignReports {
     }
 
     @Override
-    public Path report(String id, Path file, String baselineId) {
-        HtmlReport.Campaign campaign = campaign(id);
+    public Path report(String idOrName, Path file, String baselineId) {
+        HtmlReport.Campaign campaign = campaign(idOrName);
+        String id = campaign.status().id;
         HtmlReport.Campaign baseline = baselineId == null || baselineId.isBlank() ? null : campaign(baselineId);
         Path page = (file != null ? file : reportsDir.resolve(id).resolve("report.html")).toAbsolutePath().normalize();
         if (Files.isDirectory(page)) {
@@ -94,9 +95,14 @@ public class CampaignReportsImpl implements CampaignReports {
         return page;
     }
 
-    private HtmlReport.Campaign campaign(String id) {
-        CampaignStatusDTO s = campaigns.status(id).orElseThrow(() -> new CampaignException("unknown campaign '" + id + "'"));
-        List<EvaluationDTO> evs = campaigns.evaluations(id);
+    /** A campaign id, or a campaign name standing for the newest campaign of that name. */
+    private HtmlReport.Campaign campaign(String idOrName) {
+        CampaignStatusDTO s = campaigns.status(idOrName)
+                .or(() -> campaigns.list().stream()
+                        .filter(c -> idOrName.equals(c.name))
+                        .max(java.util.Comparator.comparingLong((CampaignStatusDTO c) -> c.createdAt).thenComparing(c -> c.id)))
+                .orElseThrow(() -> new CampaignException("unknown campaign '" + idOrName + "'"));
+        List<EvaluationDTO> evs = campaigns.evaluations(s.id);
         return new HtmlReport.Campaign(s, evs);
     }
 

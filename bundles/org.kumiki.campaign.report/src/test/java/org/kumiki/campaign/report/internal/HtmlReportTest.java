@@ -56,6 +56,17 @@ class HtmlReportTest {
     }
 
     @Test
+    void aCampaignNameStandsForItsNewestCampaign() throws Exception {
+        campaigns.add("synthesis-1", "bayesian", 6, null, null);
+        campaigns.add("synthesis-2", "bayesian", 9, null, null).createdAt += 60_000;
+        CampaignReportsImpl reports = new CampaignReportsImpl(campaigns.service(), dir);
+        Path page = reports.report("synthesis", null, null);
+        assertEquals(dir.resolve("synthesis-2").resolve("report.html").toAbsolutePath().normalize(), page);
+        CampaignException e = assertThrows(CampaignException.class, () -> reports.report("nosuch", null, null));
+        assertTrue(e.getMessage().contains("unknown campaign 'nosuch'"), e.getMessage());
+    }
+
+    @Test
     void convergenceHasOnePointPerCompletedEvaluationInTheOrderTheyEnded() throws Exception {
         campaigns.add("synthesis-1", "bayesian", 15, null, null);
         List<EvaluationDTO> evs = campaigns.evaluations.get("synthesis-1");

@@ -152,6 +152,7 @@ final class Synthetic {
                         }
                         yield e;
                     }
+                    case "list" -> new java.util.ArrayList<>(statuses.values());
                     case "toString" -> "synthetic campaigns";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
