@@ -32,7 +32,13 @@ check() {
 }
 
 case "${1:-}" in
-  packages) echo chromium nodejs npm ;;
+  packages)
+    # node and npm may come from NodeSource's nodejs (which bundles npm and conflicts with
+    # Debian's npm package): ask for Debian's only when the commands are missing
+    pk=chromium
+    command -v node >/dev/null || pk="$pk nodejs"
+    command -v npm >/dev/null || pk="$pk npm"
+    echo $pk ;;
   start)
     if [ ! -f "$DIR/node_modules/playwright-core/package.json" ] \
         || [ "$(node -p "require('$DIR/node_modules/playwright-core/package.json').version")" != "${PLAYWRIGHT#*@}" ]; then
