@@ -204,6 +204,9 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         try {
             journal.put(thermoKey(run.id, chunk),
                 Json.MAPPER.writeValueAsBytes(run.thermo.subList(chunk * THERMO_CHUNK, last + 1)));
+            // handed to the OS before the row is visible (the run's lock is held): a row anyone
+            // saw survives kill -9 (a write per thermo output, not an fsync)
+            journal.flush();
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot journal thermo of run {}: {}", run.id, e.toString());
         }
