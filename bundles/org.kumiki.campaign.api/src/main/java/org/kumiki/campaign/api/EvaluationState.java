@@ -11,9 +11,16 @@ public enum EvaluationState {
     /** Ended without a usable result after the retry policy's last attempt. */
     FAILED,
     /** Cancelled by an abort. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * Ended before a step whose {@link org.kumiki.campaign.api.dto.ScreenDTO screen} condition a
+     * value of the earlier steps failed: the later steps did not run (pre-screening).
+     *
+     * @since 1.2
+     */
+    SCREENED;
 
     public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == CANCELLED;
+        return this == COMPLETED || this == FAILED || this == CANCELLED || this == SCREENED;
     }
 }

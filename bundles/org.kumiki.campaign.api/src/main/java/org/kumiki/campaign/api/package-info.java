@@ -7,5 +7,5 @@
  * <p>State changes are posted to Event Admin on the topics in {@link CampaignTopics}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.kumiki.campaign.api;

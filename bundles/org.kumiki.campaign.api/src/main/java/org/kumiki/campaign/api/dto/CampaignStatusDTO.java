@@ -11,9 +11,31 @@ public class CampaignStatusDTO {
     public String message;
     /** Evaluations proposed so far. */
     public int proposed;
-    /** Evaluations ended (completed or failed). */
+    /** Evaluations ended (completed, screened or failed). */
     public int done;
     public int failed;
+    /**
+     * Evaluations ended by a pre-screen (also counted in {@link #done}).
+     *
+     * @since 1.2
+     */
+    public int screened;
+    /**
+     * Evaluations that reached an experiment step, and the budget's {@code experiments} (0: no limit).
+     *
+     * @since 1.2
+     */
+    public int experiments;
+    /** @since 1.2 */
+    public int experimentBudget;
+    /**
+     * Evaluations that reached a simulation step, and the budget's {@code simulations} (0: no limit).
+     *
+     * @since 1.2
+     */
+    public int simulations;
+    /** @since 1.2 */
+    public int simulationBudget;
     public int inFlight;
     /** The budget's evaluations. */
     public int budget;

@@ -42,6 +42,20 @@ public class EvaluationDTO {
     public Map<String, Object> proposerState = new LinkedHashMap<>();
     /** One record per step attempt that started: evaluator, bundle, handle, reported identifiers. */
     public List<ProvenanceDTO> provenance = new ArrayList<>();
+    /**
+     * The kinds of evaluator whose steps this evaluation reached (started), each once, in order:
+     * what the budget's {@code experiments} and {@code simulations} count.
+     *
+     * @since 1.2
+     */
+    public List<org.kumiki.campaign.api.EvaluatorKind> kinds = new ArrayList<>();
+    /**
+     * When {@link org.kumiki.campaign.api.EvaluationState#SCREENED}: the value and the condition it
+     * failed, one line (e.g. {@code step 'measure' screened: predicted_yield 0.21 < min 0.3}).
+     *
+     * @since 1.2
+     */
+    public String screenedBy;
     /** Epoch milliseconds. */
     public long proposedAt;
     public long endedAt;

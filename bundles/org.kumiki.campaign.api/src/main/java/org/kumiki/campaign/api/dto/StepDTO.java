@@ -10,4 +10,10 @@ public class StepDTO {
     public String evaluator;
     /** Passed to the evaluator as written (strings, numbers, booleans, lists, maps). */
     public Map<String, Object> options = new LinkedHashMap<>();
+    /**
+     * Pre-screen checked before this step runs, on the values of the earlier steps; null for none.
+     *
+     * @since 1.2
+     */
+    public ScreenDTO screen;
 }

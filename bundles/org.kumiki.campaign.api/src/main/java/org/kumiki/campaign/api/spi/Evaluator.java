@@ -3,6 +3,7 @@ package org.kumiki.campaign.api.spi;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
+import org.kumiki.campaign.api.EvaluatorKind;
 import org.kumiki.campaign.api.dto.CampaignDefinition;
 import org.kumiki.campaign.api.dto.StepDTO;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -74,5 +75,15 @@ public interface Evaluator {
      */
     default List<OptionProblem> validate(CampaignDefinition definition, StepDTO step) {
         return List.of();
+    }
+
+    /**
+     * What this evaluator spends, for the budget's {@code experiments} and {@code simulations}
+     * counts. The default, {@link EvaluatorKind#OTHER}, counts against neither.
+     *
+     * @since 1.2
+     */
+    default EvaluatorKind kind() {
+        return EvaluatorKind.OTHER;
     }
 }

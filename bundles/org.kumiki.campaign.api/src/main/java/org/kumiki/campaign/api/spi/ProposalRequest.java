@@ -10,7 +10,11 @@ import org.kumiki.campaign.api.dto.EvaluationDTO;
 /** What a proposer sees: the space, what was observed, what is still running. */
 public class ProposalRequest {
     public CampaignDefinition definition;
-    /** Completed evaluations, each with its point and score (higher is better). */
+    /**
+     * Completed evaluations, each with its point and score (higher is better), and (since 1.2)
+     * screened ones ({@code state} SCREENED): their score is the lowest completed score (a screened
+     * point counts as no better than the worst measured one), or null while none has completed.
+     */
     public List<EvaluationDTO> observations = new ArrayList<>();
     /** Points proposed and not yet ended (do not propose them again). */
     public List<Map<String, Object>> pending = new ArrayList<>();

@@ -4,5 +4,5 @@
  * named by a service property.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.kumiki.campaign.api.spi;
