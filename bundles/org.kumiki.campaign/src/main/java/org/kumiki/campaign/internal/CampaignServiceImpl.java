@@ -72,6 +72,7 @@ public class CampaignServiceImpl implements CampaignService {
     @Activate
     public CampaignServiceImpl(@Reference JournalFactory journals, @Reference Installation installation, Config config) throws IOException {
         this(journals, config.state_dir().isBlank() ? installation.stateDirectory("campaign") : Path.of(config.state_dir()));
+        files.variables(Map.of("kumiki.home", installation.home().toString(), "kumiki.state", installation.stateRoot().toString()));
     }
 
     public CampaignServiceImpl(JournalFactory journals, Path stateDir) throws IOException {

@@ -58,6 +58,12 @@ public class CommandEvaluator implements Evaluator {
         this.folder = folder;
     }
 
+    /** A program is computing: it counts against the budget's {@code simulations}. */
+    @Override
+    public org.kumiki.campaign.api.EvaluatorKind kind() {
+        return org.kumiki.campaign.api.EvaluatorKind.SIMULATION;
+    }
+
     @Override
     public String start(EvaluationRequest r) throws Exception {
         Object command = r.options.get("command");

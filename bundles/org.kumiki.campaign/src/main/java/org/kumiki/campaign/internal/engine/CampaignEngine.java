@@ -20,11 +20,13 @@ import java.util.function.LongSupplier;
 import org.kumiki.campaign.api.CampaignException;
 import org.kumiki.campaign.api.CampaignState;
 import org.kumiki.campaign.api.EvaluationState;
+import org.kumiki.campaign.api.EvaluatorKind;
 import org.kumiki.campaign.api.dto.CampaignDefinition;
 import org.kumiki.campaign.api.dto.CampaignStatusDTO;
 import org.kumiki.campaign.api.dto.EvaluationDTO;
 import org.kumiki.campaign.api.dto.ObjectiveDTO;
 import org.kumiki.campaign.api.dto.ProvenanceDTO;
+import org.kumiki.campaign.api.dto.ScreenDTO;
 import org.kumiki.campaign.api.dto.StepDTO;
 import org.kumiki.campaign.api.spi.EvaluationRequest;
 import org.kumiki.campaign.api.spi.EvaluationResult;
@@ -343,6 +345,8 @@ public final class CampaignEngine implements AutoCloseable {
                 long inFlight = run.evaluations.values().stream().filter(e -> !e.state.isTerminal()).count();
                 boolean timeUp = d.budget.wallTimeSeconds > 0 && clock.getAsLong() - r.createdAt >= d.budget.wallTimeSeconds * 1000;
                 int room = (int) Math.min(d.batchSize - inFlight, d.budget.evaluations - run.evaluations.size());
+                room = Math.min(room, kindRoom(run, EvaluatorKind.EXPERIMENT, d.budget.experiments));
+                room = Math.min(room, kindRoom(run, EvaluatorKind.SIMULATION, d.budget.simulations));
                 if (room > 0 && !timeUp && !run.exhausted) {
                     changed |= propose(run, room);
                     if (r.state != CampaignState.RUNNING) {
@@ -365,6 +369,10 @@ public final class CampaignEngine implements AutoCloseable {
                             continue;
                         }
                         EvaluationRequest req = request(run, e);
+                        EvaluatorKind kind = kindOf(ev);
+                        if (kind != EvaluatorKind.OTHER && !e.kinds.contains(kind)) {
+                            e.kinds.add(kind);
+                        }
                         e.state = EvaluationState.RUNNING;
                         e.handle = null;
                         batches.computeIfAbsent(ev, k -> new ArrayList<>()).add(Map.entry(e.index, req));
@@ -382,8 +390,14 @@ public final class CampaignEngine implements AutoCloseable {
                 }
                 inFlight = run.evaluations.values().stream().filter(e -> !e.state.isTerminal()).count();
                 boolean budgetSpent = run.evaluations.size() >= d.budget.evaluations;
-                if (r.state == CampaignState.RUNNING && inFlight == 0 && (budgetSpent || timeUp || run.exhausted)) {
-                    end(run, CampaignState.COMPLETED, budgetSpent ? "budget spent" : timeUp ? "wall time reached" : "the proposer has no more points");
+                boolean experimentsSpent = d.budget.experiments > 0 && reached(run, EvaluatorKind.EXPERIMENT) >= d.budget.experiments;
+                boolean simulationsSpent = d.budget.simulations > 0 && reached(run, EvaluatorKind.SIMULATION) >= d.budget.simulations;
+                if (r.state == CampaignState.RUNNING && inFlight == 0
+                        && (budgetSpent || experimentsSpent || simulationsSpent || timeUp || run.exhausted)) {
+                    end(run, CampaignState.COMPLETED, budgetSpent ? "budget spent"
+                            : experimentsSpent ? "experiment budget spent (" + d.budget.experiments + " experiments)"
+                            : simulationsSpent ? "simulation budget spent (" + d.budget.simulations + " simulations)"
+                            : timeUp ? "wall time reached" : "the proposer has no more points");
                     changed = true;
                 }
             }
@@ -395,6 +409,71 @@ public final class CampaignEngine implements AutoCloseable {
         for (Runnable s : starts) {
             s.run();
         }
+    }
+
+    /** Evaluations that reached a step of this kind. */
+    private static int reached(Run run, EvaluatorKind kind) {
+        int n = 0;
+        for (EvaluationDTO e : run.evaluations.values()) {
+            if (e.kinds.contains(kind)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * How many more evaluations a kind's budget allows: those that reached it count, and so does
+     * every evaluation in flight that has not yet (it may still), so the budget is never overrun;
+     * one that is screened first frees its place. {@code Integer.MAX_VALUE} without a limit.
+     */
+    private static int kindRoom(Run run, EvaluatorKind kind, int budget) {
+        if (budget <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        int spent = 0;
+        for (EvaluationDTO e : run.evaluations.values()) {
+            if (e.kinds.contains(kind) || !e.state.isTerminal()) {
+                spent++;
+            }
+        }
+        return budget - spent;
+    }
+
+    private static EvaluatorKind kindOf(Evaluator ev) {
+        try {
+            EvaluatorKind k = ev.kind();
+            return k == null ? EvaluatorKind.OTHER : k;
+        } catch (RuntimeException | AbstractMethodError e) {
+            return EvaluatorKind.OTHER;
+        }
+    }
+
+    /**
+     * The screen of the step an evaluation is about to run, on the values of its earlier steps:
+     * null when it passes (or there is none), else the one line why it does not.
+     */
+    static String screenFails(StepDTO s, Map<String, Double> values) {
+        ScreenDTO sc = s.screen;
+        if (sc == null || sc.value == null) {
+            return null;
+        }
+        Double v = values.get(sc.value);
+        String at = "step '" + s.name + "' screened: ";
+        if (v == null || v.isNaN()) {
+            return null; // not screened: the caller fails the evaluation (see screenMissing)
+        }
+        if (sc.min != null && v < sc.min) {
+            return at + sc.value + " " + num(v) + " < min " + num(sc.min);
+        }
+        if (sc.max != null && v > sc.max) {
+            return at + sc.value + " " + num(v) + " > max " + num(sc.max);
+        }
+        return null;
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Records {@code room} new proposals; true when something was recorded. */
@@ -415,9 +494,17 @@ public final class CampaignEngine implements AutoCloseable {
         req.definition = d;
         List<Integer> observed = new ArrayList<>();
         List<Integer> pendingIndices = new ArrayList<>();
+        // a screened point is no better than the worst measured one (null while none is measured)
+        Double worst = run.evaluations.values().stream().filter(e -> e.state == EvaluationState.COMPLETED && e.score != null)
+                .map(e -> e.score).min(Double::compare).orElse(null);
         for (EvaluationDTO e : run.evaluations.values()) {
             if (e.state == EvaluationState.COMPLETED) {
                 req.observations.add(copy(e));
+                observed.add(e.index);
+            } else if (e.state == EvaluationState.SCREENED) {
+                EvaluationDTO c = copy(e);
+                c.score = worst;
+                req.observations.add(c);
                 observed.add(e.index);
             } else if (!e.state.isTerminal()) {
                 req.pending.add(e.point);
@@ -642,6 +729,22 @@ public final class CampaignEngine implements AutoCloseable {
                     e.attempt = 1;
                     e.handle = null;
                     e.state = EvaluationState.PROPOSED;
+                    StepDTO next = d.pipeline.get(e.step);
+                    String screened = screenFails(next, merged);
+                    Double screenedValue = next.screen == null ? null : merged.get(next.screen.value);
+                    if (screened != null) {
+                        e.screenedBy = screened;
+                        e.state = EvaluationState.SCREENED;
+                        e.endedAt = clock.getAsLong();
+                        LOG.info("campaign {} evaluation {} {}", run.record.id, e.id, screened);
+                    } else if (next.screen != null && next.screen.value != null && (screenedValue == null || screenedValue.isNaN())) {
+                        // retrying this step cannot produce the value: the evaluation fails at once
+                        e.error = "step '" + next.name + "': screen value '" + next.screen.value + "' is "
+                                + (screenedValue == null ? "not among the earlier steps' values (" + String.join(", ", merged.keySet()) + ")" : "NaN");
+                        e.state = EvaluationState.FAILED;
+                        e.endedAt = clock.getAsLong();
+                        LOG.warn("campaign {} evaluation {} {}", run.record.id, e.id, e.error);
+                    }
                     put(e);
                 } else {
                     String bad = null;
@@ -801,6 +904,8 @@ public final class CampaignEngine implements AutoCloseable {
             s.state = r.state;
             s.message = r.message;
             s.budget = r.definition.budget.evaluations;
+            s.experimentBudget = r.definition.budget.experiments;
+            s.simulationBudget = r.definition.budget.simulations;
             s.createdAt = r.createdAt;
             s.endedAt = r.endedAt;
             s.source = r.definition.source;
@@ -809,8 +914,17 @@ public final class CampaignEngine implements AutoCloseable {
             s.bundles.putAll(r.bundles);
             s.proposed = run.evaluations.size();
             for (EvaluationDTO e : run.evaluations.values()) {
-                if (e.state == EvaluationState.COMPLETED || e.state == EvaluationState.FAILED) {
+                if (e.state == EvaluationState.COMPLETED || e.state == EvaluationState.FAILED || e.state == EvaluationState.SCREENED) {
                     s.done++;
+                }
+                if (e.state == EvaluationState.SCREENED) {
+                    s.screened++;
+                }
+                if (e.kinds.contains(EvaluatorKind.EXPERIMENT)) {
+                    s.experiments++;
+                }
+                if (e.kinds.contains(EvaluatorKind.SIMULATION)) {
+                    s.simulations++;
                 }
                 if (e.state == EvaluationState.FAILED) {
                     s.failed++;

@@ -28,6 +28,7 @@ import org.kumiki.campaign.api.dto.ParameterDTO;
 import org.kumiki.campaign.api.dto.ParameterType;
 import org.kumiki.campaign.api.dto.ProposerDTO;
 import org.kumiki.campaign.api.dto.RetryDTO;
+import org.kumiki.campaign.api.dto.ScreenDTO;
 import org.kumiki.campaign.api.dto.StepDTO;
 import org.kumiki.campaign.api.spi.Evaluator;
 import org.kumiki.campaign.api.spi.OptionProblem;
@@ -63,6 +64,23 @@ public final class CampaignFiles {
     private final Supplier<Set<String>> proposers;
     /** Finds an evaluator by name to check a step's options ({@link Evaluator#validate}); null for none. */
     private volatile java.util.function.Function<String, Evaluator> optionChecks;
+
+    /** Values of {@code ${kumiki.home}}, {@code ${kumiki.state}} (and the like) in step options. */
+    private volatile Map<String, String> variables = Map.of();
+    /** {@code ${campaign.dir}}, {@code ${kumiki.home}}, ...: dots keep them apart from shell variables. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{((?:campaign|kumiki)\\.[^}]*)\\}");
+
+    /**
+     * Sets the installation's variables for step options, e.g. {@code kumiki.home} and
+     * {@code kumiki.state} (absolute paths); {@code campaign.dir}, the folder of the campaign file,
+     * is known for every file read from a path.
+     *
+     * @return this
+     */
+    public CampaignFiles variables(Map<String, String> values) {
+        this.variables = Map.copyOf(values);
+        return this;
+    }
 
     /**
      * Lets the named evaluators check their steps' options when a campaign is read or started;
@@ -103,16 +121,25 @@ public final class CampaignFiles {
             throw new CampaignException(name + ": cannot read: " + e.getMessage());
         }
         String lower = name.toLowerCase(Locale.ROOT);
-        return read(name, bytes, lower.endsWith(".yaml") || lower.endsWith(".yml"));
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        return read(name, bytes, lower.endsWith(".yaml") || lower.endsWith(".yml"), dir == null ? null : dir.toString());
     }
 
     /** @throws CampaignException with one {@code name:line:col: message} line per problem */
     public CampaignDefinition read(String name, byte[] content, boolean yaml) {
+        return read(name, content, yaml, null);
+    }
+
+    private CampaignDefinition read(String name, byte[] content, boolean yaml, String dir) {
         if (content.length > MAX_BYTES) {
             throw new CampaignException(name + ": larger than " + MAX_BYTES + " bytes");
         }
         Node root = parse(name, content, yaml);
         Reader r = new Reader(name);
+        r.vars.putAll(variables);
+        if (dir != null) {
+            r.vars.put("campaign.dir", dir);
+        }
         CampaignDefinition d = r.campaign(root);
         d.source = name;
         d.sourceHash = sha256(content);
@@ -269,6 +296,8 @@ public final class CampaignFiles {
         /** Where each DTO (or DTO field, keyed "object#field") was read, for semantic errors. */
         final Map<Object, Node> where = new IdentityHashMap<>();
         final Map<Object, Map<String, Node>> fieldWhere = new IdentityHashMap<>();
+        /** Variables for {@code ${campaign.dir}}-style references in step options. */
+        final Map<String, String> vars = new java.util.TreeMap<>();
 
         Reader(String name) {
             this.name = name;
@@ -519,9 +548,13 @@ public final class CampaignFiles {
         BudgetDTO budget(Node n) {
             BudgetDTO b = new BudgetDTO();
             remember(b, n);
-            keys(n, "'budget'", Set.of("evaluations", "wallTime"), Set.of("evaluations"));
+            keys(n, "'budget'", Set.of("evaluations", "experiments", "simulations", "wallTime"), Set.of("evaluations"));
             Long e = whole(n, "evaluations", 1, MAX_EVALUATIONS);
             b.evaluations = e == null ? 0 : e.intValue();
+            Long x = whole(n, "experiments", 1, MAX_EVALUATIONS);
+            b.experiments = x == null ? 0 : x.intValue();
+            Long sims = whole(n, "simulations", 1, MAX_EVALUATIONS);
+            b.simulations = sims == null ? 0 : sims.intValue();
             Node w = n.fields.get("wallTime");
             if (w != null) {
                 if (w.kind == Node.Kind.INTEGER && w.number >= 0) {
@@ -563,14 +596,29 @@ public final class CampaignFiles {
         StepDTO step(Node n) {
             StepDTO s = new StepDTO();
             remember(s, n);
-            keys(n, "a pipeline step", Set.of("name", "evaluator", "options"), Set.of("evaluator"));
+            keys(n, "a pipeline step", Set.of("name", "evaluator", "options", "screen"), Set.of("evaluator"));
             s.evaluator = string(n, "evaluator", null);
             s.name = string(n, "name", s.evaluator);
             Node o = n.fields.get("options");
             if (o != null && is(o, "'options'", Node.Kind.OBJECT)) {
+                expand(o);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) o.toPlain();
                 s.options.putAll(m);
+            }
+            Node sc = n.fields.get("screen");
+            if (sc != null && is(sc, "'screen'", Node.Kind.OBJECT)) {
+                ScreenDTO screen = new ScreenDTO();
+                remember(screen, sc);
+                if (keys(sc, "'screen'", Set.of("value", "min", "max"), Set.of("value"))) {
+                    if (!sc.fields.containsKey("min") && !sc.fields.containsKey("max")) {
+                        problem(sc, "'screen' needs 'min', 'max' or both");
+                    }
+                }
+                screen.value = string(sc, "value", null);
+                screen.min = number(sc, "min");
+                screen.max = number(sc, "max");
+                s.screen = screen;
             }
             return s;
         }
@@ -608,6 +656,14 @@ public final class CampaignFiles {
             }
             if (d.budget.wallTimeSeconds < 0) {
                 problem(null, "'budget.wallTime' must not be negative");
+            }
+            if (d.budget.experiments < 0 || d.budget.simulations < 0) {
+                problem(null, "'budget.experiments' and 'budget.simulations' must not be negative");
+            }
+            for (StepDTO s : d.pipeline) {
+                if (s != null && s.screen != null && (s.screen.value == null || (s.screen.min == null && s.screen.max == null))) {
+                    problem(null, "step '" + escape(s.name) + "': a screen needs a value and 'min', 'max' or both");
+                }
             }
         }
 
@@ -649,6 +705,42 @@ public final class CampaignFiles {
                     }
                 }
                 problem(at, "step '" + escape(s.name) + "': " + escape(op.message));
+            }
+        }
+
+        /** Replaces {@code ${campaign.dir}}, {@code ${kumiki.home}}, ... in the strings under a node. */
+        void expand(Node n) {
+            if (n.kind == Node.Kind.STRING && n.text != null && n.text.contains("${")) {
+                Matcher m = VARIABLE.matcher(n.text);
+                StringBuilder b = new StringBuilder();
+                while (m.find()) {
+                    String v = vars.get(m.group(1));
+                    if (v == null) {
+                        problem(n, "unknown variable '${" + escape(m.group(1)) + "}' (known: "
+                                + (vars.isEmpty() ? "none here" : String.join(", ", vars.keySet())) + ")");
+                        v = m.group();
+                    }
+                    m.appendReplacement(b, Matcher.quoteReplacement(v));
+                }
+                m.appendTail(b);
+                n.text = b.toString();
+            }
+            n.fields.values().forEach(this::expand);
+            n.items.forEach(this::expand);
+        }
+
+        /** A screen checks values of earlier steps: not on the first step, a name, bounds in order. */
+        void screen(CampaignDefinition d, StepDTO s) {
+            ScreenDTO sc = s.screen;
+            if (d.pipeline.indexOf(s) == 0) {
+                problem(s, "screen", "step '" + escape(s.name) + "': a screen checks values of earlier steps, and this is the first step");
+            }
+            if (sc.value != null && !IDENTIFIER.matcher(sc.value).matches()) {
+                problem(sc, "value", "step '" + escape(s.name) + "': screen value '" + escape(sc.value)
+                        + "' must be a letter or '_' then letters, digits or '_'");
+            }
+            if (sc.min != null && sc.max != null && sc.min > sc.max) {
+                problem(sc, "max", "step '" + escape(s.name) + "': screen bounds reversed (min " + fmt(sc.min) + " > max " + fmt(sc.max) + ")");
             }
         }
 
@@ -751,6 +843,9 @@ public final class CampaignFiles {
                 }
                 if (s.name != null && !stepNames.add(s.name)) {
                     problem(s, "name", "step '" + escape(s.name) + "' is defined twice (name the steps)");
+                }
+                if (s.screen != null) {
+                    screen(d, s);
                 }
                 if (known != null && !known.contains(s.evaluator)) {
                     problem(s, "evaluator", "unknown evaluator '" + escape(s.evaluator) + "' (known: "

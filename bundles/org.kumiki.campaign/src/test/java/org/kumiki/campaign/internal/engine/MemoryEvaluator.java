@@ -27,6 +27,13 @@ final class MemoryEvaluator implements Evaluator {
     final AtomicInteger maxRunning = new AtomicInteger();
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
     volatile boolean hold;
+    /** What it declares it spends (the budget's experiments or simulations). */
+    volatile org.kumiki.campaign.api.EvaluatorKind kind = org.kumiki.campaign.api.EvaluatorKind.OTHER;
+
+    @Override
+    public org.kumiki.campaign.api.EvaluatorKind kind() {
+        return kind;
+    }
 
     MemoryEvaluator(Function<EvaluationRequest, EvaluationResult> function) {
         this.function = function;
