@@ -78,7 +78,8 @@ public class CampaignCommands {
     }
 
     private static String progress(EvaluationDTO e, CampaignStatusDTO s) {
-        String what = e.state == EvaluationState.COMPLETED ? values(e.objectives) : e.state + ": " + Text.oneLine(String.valueOf(e.error));
+        String what = e.state == EvaluationState.COMPLETED ? values(e.objectives)
+                : e.state + ": " + Text.oneLine(String.valueOf(e.state == EvaluationState.SCREENED ? e.screenedBy : e.error));
         String best = s.best == null ? "" : "  best " + values(s.best.objectives) + " (" + s.best.id + ")";
         return String.format(Locale.ROOT, "%s %d/%d %s at %s%s", e.id, e.index + 1, s.budget, what, point(e.point), best);
     }
@@ -139,8 +140,14 @@ public class CampaignCommands {
         if (s.message != null) {
             b.append(" (").append(Text.oneLine(s.message)).append(')');
         }
-        b.append('\n').append("evaluations  ").append(s.done).append('/').append(s.budget).append(" done, ").append(s.failed)
+        b.append('\n').append("evaluations  ").append(s.done).append('/').append(s.budget).append(" done, ")
+                .append(s.screened > 0 ? s.screened + " screened, " : "").append(s.failed)
                 .append(" failed, ").append(s.inFlight).append(" running\n");
+        if (s.experimentBudget > 0 || s.simulationBudget > 0 || s.experiments > 0 || s.simulations > 0) {
+            b.append("spent        ").append(s.experiments).append(s.experimentBudget > 0 ? "/" + s.experimentBudget : "")
+                    .append(" experiments, ").append(s.simulations).append(s.simulationBudget > 0 ? "/" + s.simulationBudget : "")
+                    .append(" simulations\n");
+        }
         if (s.best != null) {
             b.append("best         ").append(values(s.best.objectives)).append(" at ").append(point(s.best.point)).append(" (")
                     .append(s.best.id).append(")\n");

@@ -193,4 +193,15 @@ class CampaignCommandsTest {
         assertEquals("campaign quad-1 is RUNNING, not PAUSED", shell.failure("campaign:resume quad-1").getMessage());
         assertEquals("quad-1 ABORTED\n", shell.run("campaign:abort quad-1"));
     }
+
+    @Test
+    void statusShowsScreenedEvaluationsAndTheBudgetPerKind() throws Exception {
+        shell.run("campaign:run ok.yaml");
+        campaigns.current.experiments = 3;
+        campaigns.current.experimentBudget = 16;
+        campaigns.current.simulations = 7;
+        campaigns.current.screened = 4;
+        String st = shell.run("campaign:status quad-1");
+        assertTrue(st.contains("evaluations  1/2 done, 4 screened, 0 failed, 1 running\nspent        3/16 experiments, 7 simulations\n"), st);
+    }
 }
