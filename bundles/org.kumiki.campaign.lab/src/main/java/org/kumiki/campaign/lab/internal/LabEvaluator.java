@@ -246,6 +246,12 @@ public class LabEvaluator implements Evaluator {
 
     // ---- evaluations -------------------------------------------------------------------------
 
+    /** A run on instruments: it counts against the budget's {@code experiments}. */
+    @Override
+    public org.kumiki.campaign.api.EvaluatorKind kind() {
+        return org.kumiki.campaign.api.EvaluatorKind.EXPERIMENT;
+    }
+
     @Override
     public String start(EvaluationRequest request) throws Exception {
         LabOptions o = LabOptions.parse(request.options);

@@ -176,6 +176,12 @@ public class QuantumEvaluator implements Evaluator {
         return c;
     }
 
+    /** A circuit run (simulated or on a backend): it counts against the budget's {@code simulations}. */
+    @Override
+    public org.kumiki.campaign.api.EvaluatorKind kind() {
+        return org.kumiki.campaign.api.EvaluatorKind.SIMULATION;
+    }
+
     @Override
     public String start(EvaluationRequest r) throws Exception {
         Started s = new Started();

@@ -129,6 +129,12 @@ public class SimulationEvaluator implements Evaluator {
         return List.of();
     }
 
+    /** An MD run: it counts against the budget's {@code simulations}. */
+    @Override
+    public org.kumiki.campaign.api.EvaluatorKind kind() {
+        return org.kumiki.campaign.api.EvaluatorKind.SIMULATION;
+    }
+
     @Override
     public String start(EvaluationRequest r) throws Exception {
         SimulationPlan plan = SimulationPlan.parse(r.options);
