@@ -18,11 +18,14 @@ import org.kumiki.platform.api.Installation;
 import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskRejectedException;
 import org.kumiki.scheduler.api.TaskState;
+import org.kumiki.scheduler.api.dto.TaskFilter;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 import org.kumiki.scheduler.api.dto.TaskSpec;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +47,7 @@ public class CommandEvaluator implements Evaluator {
     /** Larger standard output is not read. */
     static final long MAX_OUTPUT = 4 << 20;
 
+    private static final Logger LOG = LoggerFactory.getLogger(CommandEvaluator.class);
     private final ObjectMapper json = new ObjectMapper();
     private final Scheduler scheduler;
     private final Path folder;
@@ -103,9 +107,31 @@ public class CommandEvaluator implements Evaluator {
         spec.backend = r.options.get("backend") == null ? null : String.valueOf(r.options.get("backend"));
         spec.partition = r.options.get("partition") == null ? null : String.valueOf(r.options.get("partition"));
         spec.labels.put("campaign", r.campaignId);
-        spec.labels.put("campaign.evaluation", r.evaluationId);
+        spec.labels.put(EVALUATION, r.evaluationId);
+        spec.labels.put(STEP, r.stepName);
+        spec.labels.put(ATTEMPT, String.valueOf(r.attempt));
+        // idempotent: a container killed between the submit and the engine's record of the
+        // handle starts this attempt again after the restart; the task it submitted then is it
+        TaskFilter same = TaskFilter.all();
+        same.labels.put(EVALUATION, r.evaluationId);
+        same.labels.put(STEP, r.stepName);
+        same.labels.put(ATTEMPT, String.valueOf(r.attempt));
+        for (TaskRecordDTO t : scheduler.list(same)) {
+            if (t.spec != null && t.spec.labels.entrySet().containsAll(same.labels.entrySet()) && !t.spec.labels.containsKey(REPLACES)) {
+                LOG.info("evaluation {} step {} attempt {}: task {} was submitted before a restart; following it", r.evaluationId, r.stepName, r.attempt, t.id);
+                return t.id;
+            }
+        }
         return scheduler.submit(spec).id;
     }
+
+    /** Labels of the task of one attempt; {@link #REPLACES} marks a task run again after its predecessor was LOST. */
+    static final String EVALUATION = "campaign.evaluation";
+    static final String STEP = "campaign.step";
+    static final String ATTEMPT = "campaign.attempt";
+    static final String REPLACES = "campaign.replaces";
+    /** A task lost this many times in a row (the container keeps dying under it) fails the attempt. */
+    static final int MAX_REPLACEMENTS = 5;
 
     private static double number(Map<String, Object> options, String key, double def) {
         Object v = options.get(key);
@@ -132,13 +158,51 @@ public class CommandEvaluator implements Evaluator {
 
     @Override
     public CompletionStage<EvaluationResult> result(String handle) {
+        return result(handle, 0);
+    }
+
+    /**
+     * The task's result; a task LOST with the container (its process killed, not failed by the
+     * program: a local task cannot be re-attached after a restart) is run again as a new task that
+     * replaces it, once per loss, without spending one of the campaign's attempts. The replacement
+     * carries {@link #REPLACES}, so a later restart follows it instead of submitting another.
+     */
+    private CompletionStage<EvaluationResult> result(String handle, int replaced) {
         CompletionStage<TaskRecordDTO> done;
         try {
             done = scheduler.await(handle);
         } catch (TaskRejectedException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("unknown task " + handle + ": " + e.getMessage()));
         }
-        return done.thenApply(this::read);
+        return done.thenCompose(t -> {
+            if (t.state != TaskState.LOST || t.spec == null) {
+                return CompletableFuture.completedFuture(read(t));
+            }
+            if (replaced >= MAX_REPLACEMENTS) {
+                throw new IllegalStateException("task " + t.id + " was LOST " + (replaced + 1) + " times in a row: " + t.reason);
+            }
+            try {
+                return result(replacement(t), replaced + 1);
+            } catch (TaskRejectedException e) {
+                throw new IllegalStateException("task " + t.id + " was LOST and cannot run again: " + e.getMessage());
+            }
+        });
+    }
+
+    /** The task that replaces a LOST one: the one submitted before (a restart), or a new one. */
+    private String replacement(TaskRecordDTO lost) throws TaskRejectedException {
+        TaskFilter next = TaskFilter.all();
+        next.labels.put(REPLACES, lost.id);
+        for (TaskRecordDTO t : scheduler.list(next)) {
+            if (t.spec != null && lost.id.equals(t.spec.labels.get(REPLACES))) {
+                return t.id;
+            }
+        }
+        TaskSpec again = json.convertValue(lost.spec, TaskSpec.class);
+        again.labels.put(REPLACES, lost.id);
+        String id = scheduler.submit(again).id;
+        LOG.info("task {} was LOST ({}): running it again as {}; the evaluation spends no attempt on it", lost.id, lost.reason, id);
+        return id;
     }
 
     EvaluationResult read(TaskRecordDTO t) {

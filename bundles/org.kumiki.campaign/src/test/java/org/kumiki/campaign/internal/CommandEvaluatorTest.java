@@ -68,7 +68,13 @@ class CommandEvaluatorTest {
 
         @Override
         public List<TaskRecordDTO> list(TaskFilter filter) {
-            return new ArrayList<>(tasks.values());
+            List<TaskRecordDTO> out = new ArrayList<>();
+            for (TaskRecordDTO t : tasks.values()) {
+                if (t.spec.labels.entrySet().containsAll(filter.labels.entrySet())) {
+                    out.add(t);
+                }
+            }
+            return out;
         }
 
         @Override
@@ -95,10 +101,13 @@ class CommandEvaluatorTest {
         }
     }
 
+    private static int evaluations;
+
+    /** A request of a new evaluation each time (the same evaluation, step and attempt is the same task). */
     private static EvaluationRequest request(Object command) {
         EvaluationRequest r = new EvaluationRequest();
         r.campaignId = "c-1";
-        r.evaluationId = "c-1-0";
+        r.evaluationId = "c-1-" + evaluations++;
         r.stepName = "run";
         r.attempt = 1;
         r.point.put("x", 0.25);
@@ -130,13 +139,64 @@ class CommandEvaluatorTest {
         assertEquals("b", spec.environment.get("A"));
         assertEquals(2, spec.resources.cpus);
         assertEquals(60, spec.resources.walltimeSeconds);
-        assertEquals("c-1-0", spec.labels.get("campaign.evaluation"));
+        assertEquals(r.evaluationId, spec.labels.get("campaign.evaluation"));
+        assertEquals("run", spec.labels.get("campaign.step"));
+        assertEquals("1", spec.labels.get("campaign.attempt"));
         // a restarted engine re-attaches by the handle alone
         CompletionStage<EvaluationResult> result = new CommandEvaluator(s, dir).result(handle);
         s.end(handle, TaskState.COMPLETED, 0, "starting\nstep 1 {not json\n{\"yield\": 0.8, \"label\": \"x\", \"dataRefs\": [\"file:/d/1\"]}\n");
         EvaluationResult res = result.toCompletableFuture().get();
         assertEquals(Map.of("yield", 0.8), res.values);
         assertEquals(List.of("file:/d/1", "task:" + handle), res.dataRefs);
+    }
+
+    @Test
+    void startingAnAttemptAgainFollowsTheTaskItSubmittedBeforeARestart() throws Exception {
+        FakeScheduler s = new FakeScheduler();
+        EvaluationRequest r = request(List.of("true"));
+        String first = new CommandEvaluator(s, dir).start(r);
+        // the container died before the engine recorded the handle: the new life starts the attempt again
+        assertEquals(first, new CommandEvaluator(s, dir).start(r));
+        assertEquals(1, s.tasks.size(), "no second task for one attempt");
+        r.attempt = 2;
+        assertTrue(!first.equals(new CommandEvaluator(s, dir).start(r)), "a new attempt is a new task");
+    }
+
+    @Test
+    void aTaskLostWithTheContainerRunsAgainWithoutSpendingAnAttemptAndOnlyOnceAcrossRestarts() throws Exception {
+        FakeScheduler s = new FakeScheduler();
+        String lost = new CommandEvaluator(s, dir).start(request(List.of("true")));
+        CompletionStage<EvaluationResult> result = new CommandEvaluator(s, dir).result(lost);
+        s.tasks.get(lost).reason = "the scheduler restarted while the task ran";
+        s.end(lost, TaskState.LOST, null, "");
+        String again = s.tasks.values().stream().filter(t -> lost.equals(t.spec.labels.get("campaign.replaces"))).findFirst().orElseThrow().id;
+        // a restart before the replacement ends follows it instead of submitting a third task
+        CompletionStage<EvaluationResult> afterRestart = new CommandEvaluator(s, dir).result(lost);
+        assertEquals(2, s.tasks.size());
+        s.end(again, TaskState.COMPLETED, 0, "{\"f\": 2}");
+        assertEquals(Map.of("f", 2.0), result.toCompletableFuture().get().values);
+        assertEquals(Map.of("f", 2.0), afterRestart.toCompletableFuture().get().values);
+        assertEquals(again, afterRestart.toCompletableFuture().get().provenance.get(EvaluationResult.TASK_ID));
+        // a program that fails is not run again here: that is the campaign's retry policy
+        String failing = new CommandEvaluator(s, dir).start(request(List.of("false")));
+        CompletionStage<EvaluationResult> f = new CommandEvaluator(s, dir).result(failing);
+        s.end(failing, TaskState.FAILED, 1, "");
+        assertTrue(failure(f).contains("ended FAILED"));
+        assertEquals(3, s.tasks.size());
+    }
+
+    @Test
+    void aTaskLostAgainAndAgainFailsTheAttemptWithOneLine() throws Exception {
+        FakeScheduler s = new FakeScheduler();
+        String id = new CommandEvaluator(s, dir).start(request(List.of("true")));
+        CompletionStage<EvaluationResult> result = new CommandEvaluator(s, dir).result(id);
+        for (int i = 0; i <= CommandEvaluator.MAX_REPLACEMENTS; i++) {
+            String current = id;
+            s.tasks.get(current).reason = "lost " + i;
+            s.end(current, TaskState.LOST, null, "");
+            id = s.tasks.values().stream().filter(t -> current.equals(t.spec.labels.get("campaign.replaces"))).map(t -> t.id).findFirst().orElse(current);
+        }
+        assertTrue(failure(result).contains("was LOST " + (CommandEvaluator.MAX_REPLACEMENTS + 1) + " times in a row"), failure(result));
     }
 
     @Test
