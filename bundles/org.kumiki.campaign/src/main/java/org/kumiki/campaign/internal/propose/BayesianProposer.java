@@ -34,6 +34,13 @@ public final class BayesianProposer implements Proposer {
 
     /** The surrogate fitted by the last {@link #propose} call, or null (see {@link #fitted()}). */
     private SurrogateDTO fitted;
+    /** The process behind {@link #fitted}. */
+    private GaussianProcess fittedProcess;
+
+    /** The Gaussian process the last {@link #propose} call fitted and used, or null. */
+    public GaussianProcess fittedProcess() {
+        return fittedProcess;
+    }
 
     /** The surrogate the last {@link #propose} call fitted, or null when it fitted none (design points only). */
     public SurrogateDTO fitted() {
@@ -43,6 +50,7 @@ public final class BayesianProposer implements Proposer {
     @Override
     public List<Map<String, Object>> propose(ProposalRequest r) {
         fitted = null;
+        fittedProcess = null;
         Space space = new Space(r.definition);
         List<Map<String, Object>> excluded = BuiltInProposers.excluded(r);
         int init = Designs.defaultInitialPoints(r.definition);
@@ -70,6 +78,7 @@ public final class BayesianProposer implements Proposer {
         GaussianProcess gp = GaussianProcess.withHyperparameters(x, y,
                 Hyperparameters.forObservations(x, y, r.definition.seed, HYPER_STARTS, MAX_FIT));
         fitted = Surrogates.describe(r.definition, gp);
+        fittedProcess = gp;
         fitted.proposedSoFar = r.proposedSoFar;
         double incumbent = Double.NEGATIVE_INFINITY;
         double worst = Double.POSITIVE_INFINITY;
