@@ -649,7 +649,12 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         if (!RunState.COMPLETED.name().equals(d.state)) {
             throw new SimulationFailedException(d.id + " " + d.state + ": " + d.message);
         }
-        return Json.MAPPER.writeValueAsString(summary(run.id, run.engine, run.resultDto()));
+        ObjectNode out = summary(run.id, run.engine, run.resultDto());
+        if (args.path("thermo").asBoolean(false)) {
+            // every thermo row, for callers that reduce them themselves (the campaign's simulation evaluator)
+            out.set("thermo", Json.MAPPER.valueToTree(run.resultDto().thermo));
+        }
+        return Json.MAPPER.writeValueAsString(out);
     }
 
     /** A point's result: run id, final thermo row, means over the second half, speed. */

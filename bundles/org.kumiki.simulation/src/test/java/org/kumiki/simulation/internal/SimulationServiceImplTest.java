@@ -158,6 +158,27 @@ class SimulationServiceImplTest {
         assertThrows(Exception.class, () -> service.apply("{\"spec\":{\"bogus\":1}}", null));
         assertThrows(Exception.class, () -> service.apply("[1,2", null));
         assertThrows(Exception.class, () -> service.apply(null, null));
+        assertTrue(!node.has("thermo"), "thermo rows only when asked");
+    }
+
+    @Test
+    void theSchedulerFunctionReturnsEveryThermoRowWhenAsked() throws Exception {
+        String out = service.apply("{\"thermo\":true,\"spec\":" + Json.MAPPER.writeValueAsString(small()) + "}",
+                new org.kumiki.scheduler.api.spi.TaskFunction.Context() {
+                    @Override
+                    public String taskId() {
+                        return "task-2";
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        return false;
+                    }
+                });
+        var node = Json.MAPPER.readTree(out);
+        assertEquals(5, node.get("thermo").size(), "steps 100, thermo every 25: rows at 0, 25, 50, 75, 100");
+        assertEquals(100, node.get("thermo").get(4).get("step").asLong());
+        assertEquals(node.get("final").get("pressure").asDouble(), node.get("thermo").get(4).get("pressure").asDouble());
     }
 
     @Test
