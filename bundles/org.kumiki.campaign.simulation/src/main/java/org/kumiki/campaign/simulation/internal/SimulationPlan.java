@@ -56,7 +56,7 @@ final class SimulationPlan {
     }
 
     static final List<String> REDUCERS = List.of("mean", "final", "min", "max", "std");
-    static final List<String> OPTIONS = List.of("spec", "map", "objective");
+    static final List<String> OPTIONS = List.of("spec", "map", "objective", "task");
 
     /** One objective: a column, a reducer and a window of the last rows (0 = all). */
     record Objective(String name, String column, String reduce, int last) {
@@ -104,11 +104,14 @@ final class SimulationPlan {
     /** Parameter name to spec field; null means every parameter maps to the field of its name. */
     final Map<String, String> map;
     final List<Objective> objectives;
+    /** Run each point as a scheduler task; null: in the simulation service's own pool. */
+    final TaskOption task;
 
-    private SimulationPlan(Map<String, Object> fixed, Map<String, String> map, List<Objective> objectives) {
+    private SimulationPlan(Map<String, Object> fixed, Map<String, String> map, List<Objective> objectives, TaskOption task) {
         this.fixed = fixed;
         this.map = map;
         this.objectives = objectives;
+        this.task = task;
     }
 
     static SimulationPlan parse(Map<String, Object> options) {
@@ -184,7 +187,7 @@ final class SimulationPlan {
             }
             objectives.add(new Objective(name, column, reduce, window));
         }
-        return new SimulationPlan(fixed, map, objectives);
+        return new SimulationPlan(fixed, map, objectives, TaskOption.parse(options.get("task")));
     }
 
     private static void field(String where, String name, List<String> path) {

@@ -67,7 +67,7 @@ class SimulationPlanTest {
                         () -> SimulationPlan.parse(options("objective", Map.of("p", Map.of("column", "press", "last", 0))))).getMessage());
         assertEquals("option 'objective' is missing: give {NAME: {column: press, reduce: mean, last: 5}}",
                 assertThrows(IllegalArgumentException.class, () -> SimulationPlan.parse(options())).getMessage());
-        assertEquals("unknown option 'objectives' (known: spec, map, objective)",
+        assertEquals("unknown option 'objectives' (known: spec, map, objective, task)",
                 assertThrows(IllegalArgumentException.class, () -> SimulationPlan.parse(options("objectives", PRESSURE))).getMessage());
         SimulationPlan p = SimulationPlan.parse(options("map", Map.of("n", "steps"), "objective", PRESSURE));
         assertEquals("parameter 'n' needs a whole number, got 2.5",
