@@ -18,6 +18,9 @@ import org.kumiki.campaign.api.CampaignState;
 import org.kumiki.campaign.api.EvaluationState;
 import org.kumiki.campaign.api.dto.CampaignStatusDTO;
 import org.kumiki.campaign.api.dto.EvaluationDTO;
+import org.kumiki.scheduler.api.Scheduler;
+import org.kumiki.scheduler.api.TaskState;
+import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 import org.kumiki.simulation.api.SimulationService;
 import org.kumiki.simulation.api.dto.RunDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
@@ -80,6 +83,55 @@ class SimulationEvaluatorIT {
             assertEquals("COMPLETED", r.state);
             assertEquals(e.id + "-md", r.name);
         }
+    }
+
+    @Test
+    void withTaskLocalEachPointIsASchedulerTaskOfTheSimulationFunction(@InjectService CampaignService campaigns,
+            @InjectService SimulationService sims, @InjectService Scheduler scheduler) throws Exception {
+        Path file = dir.resolve("lj-pressure-tasks.yaml");
+        Files.writeString(file, "name: lj-tasks\nseed: 3\n"
+                + "parameters: [{name: T, type: continuous, min: 0.8, max: 1.6}]\n"
+                + "objectives: [{name: pressure, goal: target, target: 2.5}]\n"
+                + "budget: {evaluations: 4}\nbatchSize: 2\nproposer: {kind: bayesian, initialPoints: 2}\n"
+                + "pipeline:\n  - name: md\n    evaluator: simulation\n    options:\n"
+                + "      spec: " + SPEC + "\n      map: {T: temperature}\n      objective: " + OBJECTIVE + "\n"
+                + "      task: {backend: local, cpus: 1, walltime: 5m}\n");
+        CampaignStatusDTO end = CampaignIT.awaitEnd(campaigns, campaigns.start(file).id);
+        assertEquals(CampaignState.COMPLETED, end.state, end.message);
+        assertEquals(4, end.done);
+        assertEquals(0, end.failed);
+        for (EvaluationDTO e : campaigns.evaluations(end.id)) {
+            String task = e.dataRefs.stream().filter(d -> d.startsWith("task:")).findFirst().orElseThrow().substring(5);
+            assertEquals(task, e.handle, "the handle is the task id");
+            TaskRecordDTO t = scheduler.get(task).orElseThrow();
+            assertEquals(TaskState.COMPLETED, t.state);
+            assertEquals("kumiki.simulation.run", t.spec.function);
+            assertEquals("local", t.backend);
+            assertEquals(300, t.spec.resources.walltimeSeconds);
+            assertEquals(e.id, t.spec.labels.get("campaign.evaluation"));
+            // the function ran the point in this container's simulation service: the objective is that run's reduced thermo
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"runId\":\"([^\"]+)\"").matcher(t.result);
+            assertTrue(m.find(), t.result);
+            String run = m.group(1);
+            List<ThermoDTO> rows = sims.results(run).thermo;
+            double mean = rows.subList(rows.size() - 5, rows.size()).stream().mapToDouble(r -> r.pressure).average().getAsDouble();
+            assertEquals(mean, e.objectives.get("pressure"), 1e-12);
+            assertEquals(e.id + "-md", sims.get(run).orElseThrow().name);
+            assertEquals(1, sims.list().stream().filter(r -> (e.id + "-md").equals(r.name)).count(), "the point ran once, in its task");
+            assertTrue(t.spec.arguments.contains("\"temperature\":" + e.point.get("T")), t.spec.arguments);
+        }
+    }
+
+    @Test
+    void anUnknownTaskBackendIsOneLineAtStart(@InjectService CampaignService campaigns) throws Exception {
+        Path file = dir.resolve("badtask.yaml");
+        Files.writeString(file, "name: badtask\nparameters: [{name: T, type: continuous, min: 0.5, max: 2.0}]\n"
+                + "objectives: [{name: pressure, goal: target, target: 1}]\nbudget: {evaluations: 2}\n"
+                + "pipeline:\n  - evaluator: simulation\n    options:\n      map: {T: temperature}\n"
+                + "      objective: " + OBJECTIVE + "\n      task: {backend: slurm}\n");
+        CampaignException e = assertThrows(CampaignException.class, () -> campaigns.start(file));
+        assertTrue(e.getMessage().startsWith(file + ":10:") && e.getMessage().contains("option 'task.backend': unknown scheduler backend 'slurm' (known: local"),
+                e.getMessage());
     }
 
     @Test
