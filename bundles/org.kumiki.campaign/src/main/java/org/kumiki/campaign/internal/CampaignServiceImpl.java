@@ -22,10 +22,12 @@ import org.kumiki.campaign.api.spi.Proposer;
 import org.kumiki.campaign.api.spi.SurrogateListener;
 import org.kumiki.campaign.api.dto.SurrogateDTO;
 import org.kumiki.campaign.internal.engine.CampaignEngine;
+import org.kumiki.campaign.internal.engine.LazyEvaluator;
 import org.kumiki.campaign.internal.file.CampaignFiles;
 import org.kumiki.campaign.internal.propose.BuiltInProposers;
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.journal.JournalFactory;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -59,6 +61,7 @@ public class CampaignServiceImpl implements CampaignService {
     }
 
     private final Map<Evaluator, String> evaluatorNames = new ConcurrentHashMap<>();
+    private final Map<ComponentServiceObjects<Evaluator>, LazyEvaluator> lazy = new ConcurrentHashMap<>();
     private final Map<String, Evaluator> evaluators = new ConcurrentHashMap<>();
     private final Map<String, Proposer> proposers = new ConcurrentHashMap<>();
     /** Told of every fitted surrogate (whiteboard). */
@@ -136,7 +139,28 @@ public class CampaignServiceImpl implements CampaignService {
         surrogateListeners.remove(listener);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    /**
+     * Evaluator services as they come and go, fetched on first use (see {@link LazyEvaluator}):
+     * binding the service objects would activate every evaluator, and the domain services each
+     * uses, at every start of the container.
+     */
+    @Reference(name = "evaluator", service = Evaluator.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindEvaluator")
+    void bindEvaluator(ComponentServiceObjects<Evaluator> objects, Map<String, Object> props) {
+        LazyEvaluator l = new LazyEvaluator(objects::getService);
+        lazy.put(objects, l);
+        addEvaluator(l, props);
+    }
+
+    void unbindEvaluator(ComponentServiceObjects<Evaluator> objects, Map<String, Object> props) {
+        LazyEvaluator l = lazy.remove(objects);
+        if (l != null) {
+            removeEvaluator(l, props);
+            l.release(objects::ungetService);
+        }
+    }
+
+    /** Adds an evaluator named by its {@link Evaluator#NAME} property (outside a framework: tests). */
     public void addEvaluator(Evaluator evaluator, Map<String, Object> props) {
         Object name = props.get(Evaluator.NAME);
         if (!(name instanceof String) || ((String) name).isBlank()) {

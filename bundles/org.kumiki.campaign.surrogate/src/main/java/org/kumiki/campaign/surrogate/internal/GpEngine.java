@@ -25,7 +25,10 @@ public class GpEngine implements InferenceEngine {
     public static final String PLATFORM = "kumiki_gp";
     public static final String MODEL_FILE = "model.json";
     static final long MAX_FILE = 64L << 20;
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Built on first use (a holder class): Jackson is not loaded at start-up by this engine. */
+    static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
 
     @Override
     public LoadedModel load(String model, String version, Path versionDir, ModelConfigDTO config) {
@@ -37,7 +40,7 @@ public class GpEngine implements InferenceEngine {
             if (Files.size(file) > MAX_FILE) {
                 throw new InferenceException(Kind.UNAVAILABLE, file + " is larger than " + (MAX_FILE >> 20) + " MiB");
             }
-            SurrogateDTO s = JSON.readValue(file.toFile(), SurrogateDTO.class);
+            SurrogateDTO s = Json.MAPPER.readValue(file.toFile(), SurrogateDTO.class);
             if (s == null) {
                 throw new InferenceException(Kind.UNAVAILABLE, file + " holds no surrogate");
             }

@@ -124,10 +124,10 @@ public class SurrogatePublisher implements SurrogateListener {
         String version = Long.toString(s.proposedSoFar + 1L);
         Path tmp = Files.createTempDirectory(dir, ".tmp-" + version + "-");
         try {
-            GpEngine.JSON.writeValue(tmp.resolve(GpEngine.MODEL_FILE).toFile(), s);
+            GpEngine.Json.MAPPER.writeValue(tmp.resolve(GpEngine.MODEL_FILE).toFile(), s);
             Path config = dir.resolve("config.json");
             Path tmpConfig = tmp.resolve("config.json");
-            GpEngine.JSON.writerWithDefaultPrettyPrinter().writeValue(tmpConfig.toFile(), config(s));
+            GpEngine.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmpConfig.toFile(), config(s));
             Files.move(tmpConfig, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Path target = dir.resolve(version);
             if (Files.exists(target)) {

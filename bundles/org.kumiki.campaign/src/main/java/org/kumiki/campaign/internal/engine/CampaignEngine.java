@@ -64,7 +64,10 @@ public final class CampaignEngine implements AutoCloseable {
         }
     }
 
-    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Built on first use: Jackson's ~370 classes are not loaded at start-up when no campaign exists. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
     private final Journal journal;
     private final Function<String, Evaluator> evaluators;
     private final Function<String, Proposer> proposers;
@@ -101,10 +104,10 @@ public final class CampaignEngine implements AutoCloseable {
         this.journal = journals.open(directory, (key, value) -> {
             try {
                 if (key.startsWith("c/")) {
-                    CampaignRecord r = json.readValue(value, CampaignRecord.class);
+                    CampaignRecord r = Json.MAPPER.readValue(value, CampaignRecord.class);
                     campaigns.put(r.id, r);
                 } else if (key.startsWith("e/")) {
-                    evaluations.add(json.readValue(value, EvaluationDTO.class));
+                    evaluations.add(Json.MAPPER.readValue(value, EvaluationDTO.class));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.error("campaign journal record {} is unreadable and skipped: {}", key, e.getMessage());
@@ -655,7 +658,7 @@ public final class CampaignEngine implements AutoCloseable {
             p.evaluator = step(run, e).evaluator;
             p.handle = handle;
             p.startedAt = clock.getAsLong();
-            Map.Entry<String, String> b = bundleOf.apply(ev.getClass());
+            Map.Entry<String, String> b = bundleOf.apply(LazyEvaluator.implementation(ev));
             if (b != null) {
                 p.bundle = b.getKey();
                 p.bundleVersion = b.getValue();
@@ -869,7 +872,7 @@ public final class CampaignEngine implements AutoCloseable {
 
     private void put(Run run) {
         try {
-            journal.put("c/" + run.record.id, json.writeValueAsBytes(run.record));
+            journal.put("c/" + run.record.id, Json.MAPPER.writeValueAsBytes(run.record));
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode campaign " + run.record.id, e);
         }
@@ -877,7 +880,7 @@ public final class CampaignEngine implements AutoCloseable {
 
     private void put(EvaluationDTO e) {
         try {
-            journal.put("e/" + e.id, json.writeValueAsBytes(e));
+            journal.put("e/" + e.id, Json.MAPPER.writeValueAsBytes(e));
         } catch (IOException ex) {
             throw new IllegalStateException("cannot encode evaluation " + e.id, ex);
         }
@@ -910,7 +913,7 @@ public final class CampaignEngine implements AutoCloseable {
             s.endedAt = r.endedAt;
             s.source = r.definition.source;
             s.sourceHash = r.definition.sourceHash;
-            s.definition = json.convertValue(r.definition, CampaignDefinition.class);
+            s.definition = Json.MAPPER.convertValue(r.definition, CampaignDefinition.class);
             s.bundles.putAll(r.bundles);
             s.proposed = run.evaluations.size();
             for (EvaluationDTO e : run.evaluations.values()) {
@@ -952,7 +955,7 @@ public final class CampaignEngine implements AutoCloseable {
     }
 
     private EvaluationDTO copy(EvaluationDTO e) {
-        return normalise(json.convertValue(e, EvaluationDTO.class));
+        return normalise(Json.MAPPER.convertValue(e, EvaluationDTO.class));
     }
 
     static String oneLine(Throwable t) {
