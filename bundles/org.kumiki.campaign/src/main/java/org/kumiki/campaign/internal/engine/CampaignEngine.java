@@ -214,32 +214,28 @@ public final class CampaignEngine implements AutoCloseable {
     }
 
     public CampaignStatusDTO pause(String id) {
-        Run r = known(id);
-        synchronized (this) {
-            if (r.record.state != CampaignState.RUNNING) {
-                throw new CampaignException("campaign " + id + " is " + r.record.state + ", not RUNNING");
-            }
-            r.record.state = CampaignState.PAUSED;
-            put(r);
-        }
-        flush();
-        changed(r);
-        return status(r);
+        return status(transition(id, CampaignState.RUNNING, CampaignState.PAUSED));
     }
 
     public CampaignStatusDTO resume(String id) {
+        Run r = transition(id, CampaignState.PAUSED, CampaignState.RUNNING);
+        schedule(r);
+        return status(r);
+    }
+
+    /** Moves a campaign from one state to another, durably, and tells the listener. */
+    private Run transition(String id, CampaignState from, CampaignState to) {
         Run r = known(id);
         synchronized (this) {
-            if (r.record.state != CampaignState.PAUSED) {
-                throw new CampaignException("campaign " + id + " is " + r.record.state + ", not PAUSED");
+            if (r.record.state != from) {
+                throw new CampaignException("campaign " + id + " is " + r.record.state + ", not " + from);
             }
-            r.record.state = CampaignState.RUNNING;
+            r.record.state = to;
             put(r);
         }
         flush();
         changed(r);
-        schedule(r);
-        return status(r);
+        return r;
     }
 
     public CampaignStatusDTO abort(String id) {
