@@ -286,11 +286,10 @@ public class SimulationEvaluator implements Evaluator {
         return rec.id;
     }
 
-    private CompletionStage<EvaluationResult> followTask(String taskId, int replaced) {
-        Started s = started.get(taskId);
-        if (s != null && s.redoneAs != null) {
-            return replaced >= MAX_REDOS ? failed("task " + taskId + " was LOST " + replaced + " times; giving up")
-                    : followTask(s.redoneAs, replaced + 1);
+    private CompletionStage<EvaluationResult> followTask(String handle, int replaced) {
+        String taskId = current(handle);
+        if (taskId == null) {
+            return failed("task " + handle + " was LOST more than " + MAX_REDOS + " times; giving up");
         }
         Scheduler sched = scheduler;
         if (sched == null) {
@@ -311,6 +310,9 @@ public class SimulationEvaluator implements Evaluator {
             return failed("task " + taskId + " was not started by this evaluator: its objectives are unknown");
         }
         if (rec.state == TaskState.LOST) {
+            if (replaced >= MAX_REDOS) {
+                return failed("task " + taskId + " was LOST " + replaced + " times; giving up");
+            }
             try {
                 String again = replace(taskId, s, rec.reason);
                 return followTask(again, replaced + 1);
@@ -399,11 +401,10 @@ public class SimulationEvaluator implements Evaluator {
         return follow(handle, 0);
     }
 
-    private CompletionStage<EvaluationResult> follow(String runId, int redos) {
-        Started s = started.get(runId);
-        if (s != null && s.redoneAs != null) {
-            return redos >= MAX_REDOS ? failed("run " + runId + " was interrupted " + redos + " times; giving up")
-                    : follow(s.redoneAs, redos + 1);
+    private CompletionStage<EvaluationResult> follow(String handle, int redos) {
+        String runId = current(handle);
+        if (runId == null) {
+            return failed("run " + handle + " was interrupted more than " + MAX_REDOS + " times; giving up");
         }
         CompletionStage<RunDTO> done;
         try {
@@ -419,6 +420,9 @@ public class SimulationEvaluator implements Evaluator {
         if (RunState.INTERRUPTED.name().equals(run.state)) {
             if (s == null) {
                 return failed("run " + runId + " was interrupted and this evaluator did not start it");
+            }
+            if (redos >= MAX_REDOS) {
+                return failed("run " + runId + " was interrupted " + redos + " times; giving up");
             }
             try {
                 String again = redo(runId, s);
@@ -462,11 +466,28 @@ public class SimulationEvaluator implements Evaluator {
         return id;
     }
 
+    /**
+     * The run or task that stands for a handle now: a run interrupted (or a task LOST) and done
+     * again points to its redo, also across restarts (the journal keeps the links). Null when the
+     * chain is longer than {@link #MAX_REDOS}.
+     */
+    private String current(String handle) {
+        String id = handle;
+        for (int i = 0; i <= MAX_REDOS; i++) {
+            Started s = started.get(id);
+            if (s == null || s.redoneAs == null) {
+                return id;
+            }
+            id = s.redoneAs;
+        }
+        return null;
+    }
+
     @Override
     public void cancel(String handle) {
-        String id = handle;
-        for (int i = 0; i <= MAX_REDOS && started.containsKey(id) && started.get(id).redoneAs != null; i++) {
-            id = started.get(id).redoneAs;
+        String id = current(handle);
+        if (id == null) {
+            return;
         }
         Started s = started.get(id);
         try {
