@@ -615,8 +615,18 @@ final class Sweeps implements Evaluator, AutoCloseable {
             return;
         }
         for (Sweep sw : sweeps.values()) {
+            collect(sw, cs);
+        }
+    }
+
+    /**
+     * Finishes a sweep whose campaign has ended (once: the poller and a status query may both
+     * see it); true when the sweep has ended.
+     */
+    private boolean collect(Sweep sw, CampaignService cs) {
+        synchronized (sw) {
             if (sw.done.isDone()) {
-                continue;
+                return true;
             }
             try {
                 Optional<CampaignStatusDTO> st = cs.status(sw.id);
@@ -630,6 +640,7 @@ final class Sweeps implements Evaluator, AutoCloseable {
                 d.message = "cannot write the dataset: " + e.getMessage();
                 sw.done.complete(d);
             }
+            return sw.done.isDone();
         }
     }
 
@@ -689,9 +700,13 @@ final class Sweeps implements Evaluator, AutoCloseable {
             }
             return d;
         }
+        CampaignService cs = campaigns.get();
+        if (cs != null && collect(sw, cs)) {
+            // the campaign ended before the poller looked (e.g. just after a restart): not RUNNING
+            return status(sw, withResults);
+        }
         SweepDTO d = base(sw);
         d.state = RunState.RUNNING.name();
-        CampaignService cs = campaigns.get();
         if (cs == null) {
             d.message = "no campaign service is available: the sweep waits for it";
             return d;
