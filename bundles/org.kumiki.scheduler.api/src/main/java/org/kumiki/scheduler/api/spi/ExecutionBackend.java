@@ -52,6 +52,18 @@ public interface ExecutionBackend {
         return false;
     }
 
+    /**
+     * Whether the backend answers now, for health checks: null when it does, otherwise a
+     * one-line reason (e.g. the Slurm controller does not answer). May block for as long as one
+     * call to the backend's controller takes; callers bound the wait. The default says the
+     * backend answers (an in-process backend always does).
+     *
+     * @since 1.1
+     */
+    default String probe() {
+        return null;
+    }
+
     /** Capacity of a backend. */
     final class Capacity {
         public final int cpus;

@@ -223,6 +223,21 @@ public class SlurmBackend implements ExecutionBackend {
         return true;
     }
 
+    /** Health: {@code scontrol ping} (the primary controller answers UP), or the last REST poll. */
+    @Override
+    public String probe() {
+        if (restPoll) return controllerDown ? "slurmrestd did not answer the last poll of " + settings.restUrl.trim() : null;
+        try {
+            CommandRunner.Result r = runner.run(List.of(settings.scontrol, "ping"), settings.commandTimeoutMs);
+            String out = r.stdout == null ? "" : r.stdout.strip();
+            if (r.ok() && out.contains(" is UP")) return null;
+            String first = out.lines().findFirst().orElse("").strip();
+            return "Slurm controller does not answer: " + (first.contains(" is DOWN") ? first : r.errorLine());
+        } catch (IOException e) {
+            return "Slurm controller does not answer: cannot run " + settings.scontrol + " ping: " + BatchJob.oneLine(e.getMessage());
+        }
+    }
+
     @Override
     public String rejects(TaskSpec spec) {
         if (spec.function != null) {
