@@ -74,6 +74,16 @@ public interface RunEngine {
 
     boolean emergencyStopActive();
 
+    /**
+     * Why the emergency stop is latched (the reason given to {@link #emergencyStop(String)}),
+     * or empty when it is not active.
+     *
+     * @since 1.2
+     */
+    default Optional<String> emergencyStopReason() {
+        return emergencyStopActive() ? Optional.of("emergency stop") : Optional.empty();
+    }
+
     /** Reads a device outside a run. */
     Map<String, ReadingDTO> read(String device) throws DeviceException;
 

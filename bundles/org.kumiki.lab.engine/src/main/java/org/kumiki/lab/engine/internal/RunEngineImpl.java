@@ -453,6 +453,12 @@ public class RunEngineImpl implements RunEngine {
         return estopReason;
     }
 
+    @Override
+    public Optional<String> emergencyStopReason() {
+        String why = estopReason;
+        return estop ? Optional.of(why == null ? "emergency stop" : why) : Optional.empty();
+    }
+
     void checkMotionAllowed(String device) throws EmergencyStopException {
         if (estop) throw new EmergencyStopException("emergency stop is active (" + estopReason + "): " + device + " may not move until reset");
     }
