@@ -1,6 +1,8 @@
 package org.kumiki.campaign.internal;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +29,10 @@ import org.kumiki.campaign.internal.file.CampaignFiles;
 import org.kumiki.campaign.internal.propose.BuiltInProposers;
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.journal.JournalFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -47,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * The CampaignService: reads campaign files, runs campaigns on the {@link CampaignEngine} with the
  * evaluators and proposers registered as services (named by {@link Evaluator#NAME} and
  * {@link Proposer#NAME}), and posts state changes to Event Admin.
+ *
+ * <p>Immediate, so that it owns the running campaigns for the life of the container (a delayed
+ * component would be deactivated, with its campaigns, whenever its last user let it go), but
+ * costs nothing at start-up: the journal is opened and unfinished campaigns resume once the
+ * framework has STARTED, off the path to the prompt, and only if a journal exists; otherwise on
+ * the first request. Evaluators and surrogate listeners are fetched on first use.
  */
 @Component(service = CampaignService.class, configurationPid = CampaignServiceImpl.PID, immediate = true)
 @Designate(ocd = CampaignServiceImpl.Config.class)
@@ -66,22 +78,42 @@ public class CampaignServiceImpl implements CampaignService {
     private final Map<String, Proposer> proposers = new ConcurrentHashMap<>();
     /** Told of every fitted surrogate (whiteboard). */
     private final List<SurrogateListener> surrogateListeners = new CopyOnWriteArrayList<>();
+    /** Surrogate listener services, fetched on the first fit. */
+    private final Map<ComponentServiceObjects<SurrogateListener>, LazyListener> lazyListeners = new ConcurrentHashMap<>();
     private final CampaignFiles files;
-    private final CampaignEngine engine;
+    /** Opens the journal and resumes campaigns: once, on first use or after the framework has started. */
+    private final EngineOpener opener;
+    private final Path journalDir;
+    private volatile CampaignEngine engine;
+    private volatile boolean stopped;
+    private BundleContext context;
+    private FrameworkListener startedListener;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin events;
 
+    @FunctionalInterface
+    private interface EngineOpener {
+        CampaignEngine open() throws IOException;
+    }
+
     @Activate
-    public CampaignServiceImpl(@Reference JournalFactory journals, @Reference Installation installation, Config config) throws IOException {
-        this(journals, config.state_dir().isBlank() ? installation.stateDirectory("campaign") : Path.of(config.state_dir()));
+    public CampaignServiceImpl(@Reference JournalFactory journals, @Reference Installation installation, Config config) {
+        this(journals, config.state_dir().isBlank() ? installation.stateDirectory("campaign") : Path.of(config.state_dir()), false);
         files.variables(Map.of("kumiki.home", installation.home().toString(), "kumiki.state", installation.stateRoot().toString()));
     }
 
+    /** Outside a framework (tests): the journal is opened and campaigns resume now. */
     public CampaignServiceImpl(JournalFactory journals, Path stateDir) throws IOException {
+        this(journals, stateDir, false);
+        engine();
+    }
+
+    private CampaignServiceImpl(JournalFactory journals, Path stateDir, boolean unused) {
         this.files = new CampaignFiles(() -> new TreeSet<>(evaluators.keySet()), () -> new TreeSet<>(proposers.keySet()))
                 .optionChecks(evaluators::get);
-        this.engine = new CampaignEngine(journals, stateDir.resolve("journal"), evaluators::get,
+        this.journalDir = stateDir.resolve("journal");
+        this.opener = () -> new CampaignEngine(journals, journalDir, evaluators::get,
                 kind -> {
                     Proposer p = BuiltInProposers.get(kind);
                     return p != null ? p : proposers.get(kind);
@@ -107,7 +139,9 @@ public class CampaignServiceImpl implements CampaignService {
 
                     @Override
                     public void surrogateFitted(SurrogateDTO surrogate) {
-                        for (SurrogateListener l : surrogateListeners) {
+                        List<SurrogateListener> all = new java.util.ArrayList<>(surrogateListeners);
+                        all.addAll(lazyListeners.values());
+                        for (SurrogateListener l : all) {
                             try {
                                 l.fitted(surrogate);
                             } catch (RuntimeException e) {
@@ -125,18 +159,157 @@ public class CampaignServiceImpl implements CampaignService {
         }
     }
 
-    @Deactivate
-    void deactivate() throws IOException {
-        engine.close();
+    /**
+     * Registers for the framework's STARTED event: then, off the start-up path, a journal left by an
+     * earlier life is opened and its unfinished campaigns resume. When the framework is already
+     * running (this bundle started later, or again), that happens now.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+        startedListener = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                openIfJournal();
+            }
+        };
+        context.addFrameworkListener(startedListener);
+        Bundle system = context.getBundle(0);
+        if (system != null && system.getState() == Bundle.ACTIVE) {
+            openIfJournal();
+        }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    /** Opens the engine if an earlier life left a journal (a fresh installation has none: nothing to do). */
+    void openIfJournal() {
+        if (engine != null || stopped || !hasJournal(journalDir)) {
+            return;
+        }
+        try {
+            engine();
+        } catch (RuntimeException e) {
+            LOG.error("the campaign journal {} could not be opened: {}", journalDir, e.getMessage());
+        }
+    }
+
+    static boolean hasJournal(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return s.iterator().hasNext();
+        } catch (IOException e) {
+            return true; // let opening it say what is wrong
+        }
+    }
+
+    /** The engine, opened now (journal read, unfinished campaigns resumed) if it was not yet. */
+    CampaignEngine engine() {
+        CampaignEngine e = engine;
+        if (e == null) {
+            synchronized (opener) {
+                e = engine;
+                if (e == null) {
+                    if (stopped) {
+                        throw new CampaignException("the campaign service has stopped");
+                    }
+                    long t0 = System.nanoTime();
+                    try {
+                        e = opener.open();
+                    } catch (IOException x) {
+                        throw new CampaignException("the campaign journal " + journalDir + " could not be opened: " + x.getMessage());
+                    }
+                    engine = e;
+                    LOG.debug("campaign journal {} opened in {} ms", journalDir, (System.nanoTime() - t0) / 1_000_000);
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Whether the journal has been opened in this life (for tests). */
+    boolean opened() {
+        return engine != null;
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        if (context != null && startedListener != null) {
+            try {
+                context.removeFrameworkListener(startedListener);
+            } catch (IllegalStateException e) {
+                // the bundle is stopping
+            }
+        }
+        CampaignEngine e;
+        synchronized (opener) {
+            stopped = true;
+            e = engine;
+            engine = null;
+        }
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    /** Adds a surrogate listener object (outside a framework: tests). */
     public void addSurrogateListener(SurrogateListener listener) {
         surrogateListeners.add(listener);
     }
 
     public void removeSurrogateListener(SurrogateListener listener) {
         surrogateListeners.remove(listener);
+    }
+
+    /**
+     * Surrogate listener services, fetched on the first fit: binding the objects would activate the
+     * surrogate publisher (and what it uses) at every start of the container.
+     */
+    @Reference(name = "surrogateListener", service = SurrogateListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindSurrogateListener")
+    void bindSurrogateListener(ComponentServiceObjects<SurrogateListener> objects) {
+        lazyListeners.put(objects, new LazyListener(objects));
+    }
+
+    void unbindSurrogateListener(ComponentServiceObjects<SurrogateListener> objects) {
+        LazyListener l = lazyListeners.remove(objects);
+        if (l != null) {
+            l.release();
+        }
+    }
+
+    /** A surrogate listener service fetched on first use. */
+    private static final class LazyListener implements SurrogateListener {
+        private final ComponentServiceObjects<SurrogateListener> objects;
+        private SurrogateListener delegate;
+
+        LazyListener(ComponentServiceObjects<SurrogateListener> objects) {
+            this.objects = objects;
+        }
+
+        @Override
+        public void fitted(SurrogateDTO surrogate) {
+            SurrogateListener d;
+            synchronized (this) {
+                if (delegate == null) {
+                    delegate = objects.getService();
+                }
+                d = delegate;
+            }
+            if (d != null) {
+                d.fitted(surrogate);
+            }
+        }
+
+        synchronized void release() {
+            if (delegate != null) {
+                try {
+                    objects.ungetService(delegate);
+                } catch (RuntimeException e) {
+                    // the service is already gone
+                }
+                delegate = null;
+            }
+        }
     }
 
     /**
@@ -172,7 +345,10 @@ public class CampaignServiceImpl implements CampaignService {
         if (old != null && old != evaluator) {
             LOG.warn("two evaluators are named '{}'; the newer one is used", name);
         }
-        engine.servicesChanged();
+        CampaignEngine e = engine;
+        if (e != null) {
+            e.servicesChanged();
+        }
     }
 
     public void removeEvaluator(Evaluator evaluator, Map<String, Object> props) {
@@ -190,7 +366,10 @@ public class CampaignServiceImpl implements CampaignService {
             return;
         }
         proposers.put((String) name, proposer);
-        engine.servicesChanged();
+        CampaignEngine e = engine;
+        if (e != null) {
+            e.servicesChanged();
+        }
     }
 
     public void removeProposer(Proposer proposer, Map<String, Object> props) {
@@ -207,7 +386,7 @@ public class CampaignServiceImpl implements CampaignService {
         if (file == null) {
             throw new CampaignException("no campaign file given");
         }
-        return engine.start(files.read(file));
+        return engine().start(files.read(file));
     }
 
     @Override
@@ -224,36 +403,36 @@ public class CampaignServiceImpl implements CampaignService {
             throw new CampaignException("no campaign definition given");
         }
         files.validate(definition);
-        return engine.start(definition);
+        return engine().start(definition);
     }
 
     @Override
     public List<CampaignStatusDTO> list() {
-        return engine.list();
+        return engine().list();
     }
 
     @Override
     public Optional<CampaignStatusDTO> status(String id) {
-        return engine.status(id);
+        return engine().status(id);
     }
 
     @Override
     public List<EvaluationDTO> evaluations(String id) {
-        return engine.evaluations(id);
+        return engine().evaluations(id);
     }
 
     @Override
     public CampaignStatusDTO pause(String id) {
-        return engine.pause(id);
+        return engine().pause(id);
     }
 
     @Override
     public CampaignStatusDTO resume(String id) {
-        return engine.resume(id);
+        return engine().resume(id);
     }
 
     @Override
     public CampaignStatusDTO abort(String id) {
-        return engine.abort(id);
+        return engine().abort(id);
     }
 }
