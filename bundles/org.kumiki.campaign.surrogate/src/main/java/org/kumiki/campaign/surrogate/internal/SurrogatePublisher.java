@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * ({@code <model>/<n>/model.json} and {@code <model>/config.json} naming platform
  * {@value GpEngine#PLATFORM}), keeps the newest {@code keep.versions} versions and asks the
  * repository to load the model again. Works on its own thread; when fits come faster than they
- * are published, only a campaign's latest is.
+ * are published, only a campaign's latest is. Delayed: the campaign service fetches it on the
+ * first fit, so it costs nothing at start-up.
  */
-@Component(service = SurrogateListener.class, configurationPid = SurrogatePublisher.PID, immediate = true)
+@Component(service = SurrogateListener.class, configurationPid = SurrogatePublisher.PID)
 @Designate(ocd = SurrogatePublisher.Config.class)
 public class SurrogatePublisher implements SurrogateListener {
     public static final String PID = "org.kumiki.campaign.surrogate";
