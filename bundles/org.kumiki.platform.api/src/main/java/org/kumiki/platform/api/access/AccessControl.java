@@ -31,11 +31,15 @@ public interface AccessControl {
     Optional<Caller> byPublicKey(PublicKey key, String channel);
 
     /**
-     * The role a Gogo command needs. Defaults: framework and bundle management ({@code felix:},
-     * {@code kumiki:install}, configuration, logger levels, token management, emergency-stop
-     * reset) need {@link Role#ADMIN}; reading verbs ({@code list}, {@code show}, {@code status},
-     * {@code help}, ...) and Gogo built-ins need {@link Role#VIEWER}; everything else needs
-     * {@link Role#OPERATOR}. A command service's {@link #COMMAND_ROLES} property wins.
+     * The role a Gogo command needs. Defaults: framework and bundle management ({@code felix:}
+     * except its reading commands {@code lb}, {@code headers}, {@code inspect}, {@code which},
+     * {@code help}; {@code kumiki:install}, configuration, logger levels, token management,
+     * emergency-stop reset) need {@link Role#ADMIN}; reading verbs ({@code list}, {@code show},
+     * {@code status}, {@code help}, ...) and Gogo built-ins need {@link Role#VIEWER}, except the
+     * built-ins that reach files, processes or arbitrary classes ({@code cat}, {@code source},
+     * {@code exec}, {@code new}, {@code sh}, ...: admin); everything else needs
+     * {@link Role#OPERATOR}. A command service's {@link #COMMAND_ROLES} property wins. The full
+     * table is in the README of bundle {@code org.kumiki.platform}. Names compare without case.
      *
      * @param scope the command's scope ({@code sched}), may be empty for built-ins
      * @param function the command's name ({@code submit})

@@ -6,5 +6,5 @@
  * keep their own lists of users.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.kumiki.platform.api.access;
