@@ -97,7 +97,7 @@ class JournalIT {
         try {
             commands.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (context.getAllServiceReferences(null, "(osgi.command.scope=kumiki)") == null) {
+            while (context.getAllServiceReferences(null, "(&(osgi.command.scope=kumiki)(osgi.command.function=status))") == null) {
                 if (System.nanoTime() > deadline) fail("kumiki commands did not register");
                 Thread.sleep(50);
             }

@@ -194,7 +194,8 @@ class RuntimeCompositionIT {
 
     List<ServiceReference<?>> kumikiCommandServices() {
         try {
-            ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(osgi.command.scope=kumiki)");
+            // the KumikiCommands service (the bundle also registers access and log commands)
+            ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(&(osgi.command.scope=kumiki)(osgi.command.function=status))");
             return refs == null ? List.of() : List.of(refs);
         } catch (Exception e) {
             throw new IllegalStateException(e);
