@@ -106,6 +106,10 @@ public abstract class ApiServlet extends HttpServlet {
         String info = req.getPathInfo() == null ? "" : req.getPathInfo();
         String action = method + " /api/" + api + info;
         try {
+            String refused = org.kumiki.platform.rest.internal.RestGuard.refusal();
+            if (refused != null) {
+                throw new ApiException(503, "the REST API is refused: " + refused);
+            }
             if (!req.isSecure() && !loopback(req.getRemoteAddr())) {
                 throw new ApiException(403, "plain HTTP from another host is refused: use HTTPS (org.apache.felix.https.enable) or an SSH tunnel");
             }
@@ -156,6 +160,11 @@ public abstract class ApiServlet extends HttpServlet {
                 resp.reset();
                 if (s.status == 401) {
                     resp.setHeader("WWW-Authenticate", "Bearer realm=\"kumiki\"");
+                }
+                if (req.getContentLengthLong() > 0 || req.getHeader("Transfer-Encoding") != null) {
+                    // the body may be unread (refused before it was needed): Jetty then drops the
+                    // connection after the answer, so tell the client not to reuse it
+                    resp.setHeader("Connection", "close");
                 }
                 write(resp, s);
             }

@@ -170,6 +170,11 @@ public final class SseStream {
     private void write(boolean thenClose) {
         try {
             synchronized (out) {
+                if (closed.get()) {
+                    // close() sent what was queued and completed the response: the container may
+                    // already have recycled this output stream for the connection's next request
+                    return;
+                }
                 byte[] f;
                 while ((f = queue.poll()) != null) {
                     out.write(f);
@@ -213,21 +218,22 @@ public final class SseStream {
             return;
         }
         heartbeat.cancel(false);
-        try {
-            synchronized (out) {
+        synchronized (out) {
+            try {
                 byte[] f;
                 while ((f = queue.poll()) != null) {
                     out.write(f);
                 }
                 out.flush();
+            } catch (IOException | RuntimeException ignored) {
+                // the client is gone
             }
-        } catch (IOException | RuntimeException ignored) {
-            // the client is gone
-        }
-        try {
-            async.complete();
-        } catch (RuntimeException ignored) {
-            // already completed by the container
+            try {
+                // under the lock: no writer may touch the stream after the response is complete
+                async.complete();
+            } catch (RuntimeException ignored) {
+                // already completed by the container
+            }
         }
         List<Runnable> rs;
         synchronized (onClose) {

@@ -43,6 +43,15 @@ public class OpenApiServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String refused = RestGuard.refusal();
+        if (refused != null) {
+            byte[] e = Json.mapper().writeValueAsBytes(java.util.Map.of("error", "the REST API is refused: " + refused, "status", 503));
+            resp.setStatus(503);
+            resp.setContentType("application/json");
+            resp.setContentLength(e.length);
+            resp.getOutputStream().write(e);
+            return;
+        }
         List<ApiServlet> apis = apis();
         Object body;
         if ("/api/openapi.json".equals(req.getServletPath())) {
