@@ -225,8 +225,7 @@ final class DynamicBatcher {
                 offset += p.request.rows;
                 try {
                     InferenceResponse r = served.respond(p.request, result, from, p.request.rows);
-                    served.stats.success.increment();
-                    served.stats.requestNanos.add(System.nanoTime() - p.arrival);
+                    served.stats.succeeded(System.nanoTime() - p.arrival);
                     succeed(p, r);
                 } catch (RuntimeException e) {
                     fail(p, e);

@@ -234,8 +234,7 @@ public final class ServedModel {
         stats.computeNanos.add(t1 - t0);
         stats.queueNanos.add(t0 - start);
         InferenceResponse r = respond(p, result);
-        stats.success.increment();
-        stats.requestNanos.add(System.nanoTime() - start);
+        stats.succeeded(System.nanoTime() - start);
         return r;
     }
 

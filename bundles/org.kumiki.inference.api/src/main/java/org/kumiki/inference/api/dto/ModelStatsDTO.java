@@ -16,4 +16,19 @@ public class ModelStatsDTO {
     public long queueNanos;
     /** Cumulative engine time, per execution. */
     public long computeNanos;
+    /**
+     * Upper bounds in microseconds of the request duration histogram (successful requests, from
+     * arrival to response), ascending; null when the provider keeps no histogram.
+     *
+     * @since 1.1
+     */
+    public long[] requestDurationBucketsMicros;
+    /**
+     * Successful requests per bucket of {@link #requestDurationBucketsMicros} (not cumulative),
+     * with one more entry than there are bounds: the last counts requests slower than the largest
+     * bound. Their sum is {@link #requestSuccess}; null when the provider keeps no histogram.
+     *
+     * @since 1.1
+     */
+    public long[] requestDurationBucketCounts;
 }
