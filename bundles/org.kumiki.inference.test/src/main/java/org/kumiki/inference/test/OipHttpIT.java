@@ -295,14 +295,10 @@ class OipHttpIT {
         float[] x = InferenceIT.rows(1, 1);
         String ok = "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [" + x[0] + "," + x[1] + "," + x[2] + "," + x[3] + "]}]}";
         assertEquals(200, Http.post(url, ok).statusCode());
-        String metrics = new String(Http.get(base + "/metrics").body(), StandardCharsets.UTF_8);
-        assertTrue(metrics.contains("# TYPE nv_inference_request_success counter"), metrics);
-        assertTrue(metrics.contains("nv_inference_request_success{model=\"err_mlp\",version=\"1\"} 1\n"), metrics);
-        assertTrue(metrics.matches("(?s).*nv_inference_request_failure\\{model=\"err_mlp\",version=\"1\"\\} [1-9].*"), metrics);
-        assertTrue(metrics.contains("nv_inference_compute_infer_duration_us{model=\"err_mlp\""), metrics);
-        assertTrue(metrics.contains("kumiki_inference_http_responses_total{code=\"400\"}"), metrics);
+        // the Prometheus families of these counters are org.kumiki.platform.metrics' (MetricsIT)
         JsonNode stats = json(Http.get(base + "/v2/models/err_mlp/stats"));
         assertEquals(1, stats.get("model_stats").get(0).get("inference_stats").get("success").get("count").asInt());
+        assertTrue(stats.get("model_stats").get(0).get("inference_stats").get("fail").get("count").asInt() >= 1, stats.toString());
     }
 
     @Test

@@ -10,14 +10,11 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,12 +57,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Open Inference Protocol v2 over REST, Triton's model repository extension and Prometheus
- * metrics. Errors are {@code {"error": "..."}} with 400 (bad request, model not ready), 404 (no
+ * The Open Inference Protocol v2 over REST and Triton's model repository extension; Prometheus
+ * metrics (Triton's {@code nv_inference_*} families too) are org.kumiki.platform.metrics' {@code
+ * /metrics}. Errors are {@code {"error": "..."}} with 400 (bad request, model not ready), 404 (no
  * such model, version or endpoint), 401/403 (token, remote client) or 413 (body too large).
  */
 @Component(service = Servlet.class, configurationPid = OipServlet.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
-@HttpWhiteboardServletPattern({"/v2", "/v2/*", "/metrics", "/"}) // "/": unknown paths answer {"error": ...} too
+@HttpWhiteboardServletPattern({"/v2", "/v2/*", "/"}) // "/": unknown paths answer {"error": ...} too
 @HttpWhiteboardServletAsyncSupported // request bodies are read without holding a thread (slow clients)
 @HttpWhiteboardServletErrorPage(errorPage = {"4xx", "5xx"}) // the container's own errors answer {"error": ...} too
 @Designate(ocd = OipServlet.Config.class)
@@ -75,7 +73,7 @@ public class OipServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(OipServlet.class);
 
-    @ObjectClassDefinition(name = "Kumiki OIP v2 REST endpoint", description = "Open Inference Protocol v2, Triton repository extension and /metrics")
+    @ObjectClassDefinition(name = "Kumiki OIP v2 REST endpoint", description = "Open Inference Protocol v2 and Triton repository extension")
     public @interface Config {
         @AttributeDefinition(name = "Bearer token", type = AttributeType.PASSWORD, description = "When set, every request except /v2/health/* must send 'Authorization: Bearer <token>'. Visible as a service property: prefer bearer.token.file")
         String bearer_token() default "";
@@ -104,7 +102,6 @@ public class OipServlet extends HttpServlet {
     private volatile Config config;
     /** The bearer token in force (null: none), or why the configured one is refused. */
     private volatile BearerToken bearer;
-    private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
     /** Request bodies being received (asynchronously, without a thread each). */
     private final AtomicInteger pending = new AtomicInteger();
     /** Enforces the minimum data rate of request bodies. */
@@ -191,7 +188,6 @@ public class OipServlet extends HttpServlet {
                 checkAccess(req, path);
                 receive(req, resp, method, path);
             } catch (HttpError e) {
-                byStatus.computeIfAbsent(e.status, k -> new LongAdder()).increment();
                 sendError(resp, e.status, e.getMessage());
             }
             return;
@@ -201,26 +197,20 @@ public class OipServlet extends HttpServlet {
 
     /** Answers a request whose body (if any) has been received. */
     private void handle(HttpServletRequest req, HttpServletResponse resp, String method, String path) throws IOException {
-        int status;
         try {
             checkPath(req);
             checkAccess(req, path);
-            status = route(req, resp, method, path);
+            route(req, resp, method, path);
         } catch (HttpError e) {
-            status = e.status;
             sendError(resp, e.status, e.getMessage());
         } catch (InferenceException e) {
-            status = statusOf(e);
-            sendError(resp, status, e.getMessage());
+            sendError(resp, statusOf(e), e.getMessage());
         } catch (IllegalArgumentException e) {
-            status = 400;
             sendError(resp, 400, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("OIP request {} {} failed", req.getMethod(), path, e);
-            status = 500;
             sendError(resp, 500, "internal error: " + e);
         }
-        byStatus.computeIfAbsent(status, k -> new LongAdder()).increment();
     }
 
     /** The container's own errors (no servlet for a path, a refused request) as {@code {"error": ...}}. */
@@ -230,7 +220,6 @@ public class OipServlet extends HttpServlet {
         Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String text = message instanceof String && !((String) message).isEmpty() ? (String) message
                 : code == 404 ? "no endpoint " + (uri == null ? "" : uri) : "HTTP " + code;
-        byStatus.computeIfAbsent(code, k -> new LongAdder()).increment();
         resp.setStatus(code);
         resp.setContentType("application/json");
         byte[] body = OipCodec.error(text);
@@ -342,10 +331,6 @@ public class OipServlet extends HttpServlet {
     }
 
     private int route(HttpServletRequest req, HttpServletResponse resp, String method, String path) throws IOException {
-        if (path.equals("/metrics")) {
-            requireMethod(method, "GET");
-            return send(resp, 200, "text/plain; version=0.0.4; charset=utf-8", metrics().getBytes(StandardCharsets.UTF_8));
-        }
         if (!path.equals("/v2") && !path.startsWith("/v2/")) {
             throw new HttpError(404, "no endpoint " + path);
         }
@@ -671,33 +656,6 @@ public class OipServlet extends HttpServlet {
         return n;
     }
 
-    String metrics() {
-        List<ModelStatsDTO> stats = inference.statistics();
-        StringBuilder sb = new StringBuilder(1024);
-        metric(sb, stats, "nv_inference_request_success", "counter", "Number of successful inference requests", s -> s.requestSuccess);
-        metric(sb, stats, "nv_inference_request_failure", "counter", "Number of failed inference requests", s -> s.requestFailure);
-        metric(sb, stats, "nv_inference_count", "counter", "Number of inferences performed (a batch of n counts n)", s -> s.inferenceCount);
-        metric(sb, stats, "nv_inference_exec_count", "counter", "Number of model executions (a merged batch counts 1)", s -> s.executionCount);
-        metric(sb, stats, "nv_inference_request_duration_us", "counter", "Cumulative request duration in microseconds", s -> s.requestNanos / 1000);
-        metric(sb, stats, "nv_inference_queue_duration_us", "counter", "Cumulative time requests waited in the batch queue in microseconds", s -> s.queueNanos / 1000);
-        metric(sb, stats, "nv_inference_compute_infer_duration_us", "counter", "Cumulative engine compute duration in microseconds", s -> s.computeNanos / 1000);
-        sb.append("# HELP kumiki_inference_http_responses_total HTTP responses of the OIP endpoint by status\n");
-        sb.append("# TYPE kumiki_inference_http_responses_total counter\n");
-        for (Map.Entry<Integer, LongAdder> e : new TreeMap<>(byStatus).entrySet()) {
-            sb.append("kumiki_inference_http_responses_total{code=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum()).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static void metric(StringBuilder sb, List<ModelStatsDTO> stats, String name, String type, String help,
-            java.util.function.ToLongFunction<ModelStatsDTO> f) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        for (ModelStatsDTO s : stats) {
-            sb.append(name).append("{model=\"").append(s.name).append("\",version=\"").append(s.version).append("\"} ").append(f.applyAsLong(s)).append('\n');
-        }
-    }
-
     private static int json(HttpServletResponse resp, int status, Object node) throws IOException {
         return send(resp, status, "application/json", OipCodec.JSON.writeValueAsBytes(node));
     }
@@ -867,7 +825,6 @@ public class OipServlet extends HttpServlet {
                     method, path, got, declared < 0 ? "?" : Long.toString(declared), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             try {
                 if (status > 0) {
-                    byStatus.computeIfAbsent(status, k -> new LongAdder()).increment();
                     sendError(resp, status, message);
                 }
             } catch (IOException | RuntimeException e) {
