@@ -14,6 +14,7 @@ import org.kumiki.quantum.api.Observable;
 import org.kumiki.quantum.api.QuantumBackends;
 import org.kumiki.quantum.api.QuantumCircuit;
 import org.kumiki.quantum.api.QuantumException;
+import org.kumiki.quantum.api.JobStatus;
 import org.kumiki.quantum.api.QuantumJob;
 import org.kumiki.quantum.api.dto.BackendDTO;
 import org.kumiki.quantum.api.dto.EstimatorPub;
@@ -54,6 +55,7 @@ public class QuantumCore implements QuantumBackends {
     }
 
     private final ConcurrentMap<String, Entry> backends = new ConcurrentHashMap<>();
+    private final JobLedger jobs = new JobLedger();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addBackend(QuantumBackend backend, Map<String, Object> props) {
@@ -107,6 +109,11 @@ public class QuantumCore implements QuantumBackends {
                 .map(e -> e.name).orElse(null);
     }
 
+    @Override
+    public Map<String, Map<JobStatus, Long>> jobCounts() {
+        return jobs.counts();
+    }
+
     private Entry resolve(String name) {
         String n = name == null || name.isBlank() ? defaultBackend() : name;
         if (n == null) throw new QuantumException("no quantum backend is registered");
@@ -122,7 +129,7 @@ public class QuantumCore implements QuantumBackends {
     public QuantumJob<List<SamplerPubResult>> sample(String backend, List<SamplerPub> pubs) {
         if (pubs == null || pubs.isEmpty()) throw new QuantumException("no PUBs to run");
         for (SamplerPub p : pubs) if (p == null || p.circuit == null) throw new QuantumException("a PUB needs a circuit");
-        return resolve(backend).backend.sample(pubs);
+        return jobs.track(resolve(backend).backend.sample(pubs));
     }
 
     public QuantumJob<List<EstimatorPubResult>> estimate(String backend, List<EstimatorPub> pubs) {
@@ -138,8 +145,8 @@ public class QuantumCore implements QuantumBackends {
             }
         }
         Entry e = resolve(backend);
-        if (e.backend.exactExpectations()) return e.backend.estimate(pubs);
-        return estimateBySampling(e.backend, pubs);
+        if (e.backend.exactExpectations()) return jobs.track(e.backend.estimate(pubs));
+        return jobs.track(estimateBySampling(e.backend, pubs));
     }
 
     // ---- estimation from samples ------------------------------------------------------------
