@@ -191,6 +191,11 @@ public class RunEngineImpl implements RunEngine {
 
     @Reference(service = Device.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeDevice")
     public void addDevice(Device d, Map<String, Object> props) {
+        String problem = org.kumiki.lab.api.whiteboard.DeviceProperties.problem(props);
+        if (problem != null) {
+            LOG.warn(problem); // a wrongly typed property (a capabilities String, not String[]) is refused, not ignored
+            return;
+        }
         devices.add(d, props);
     }
 

@@ -1,0 +1,76 @@
+package org.kumiki.lab.api.whiteboard;
+
+import org.kumiki.lab.api.Device;
+import org.kumiki.lab.api.LabConstants;
+
+import java.util.Map;
+
+/**
+ * The type rules for a {@link Device} service's properties ({@link LabConstants}), in one place
+ * for whoever tracks devices: {@link LabConstants#DEVICE_NAME}, {@link LabConstants#DEVICE_KIND},
+ * {@link LabConstants#DEVICE_VENDOR} and {@link LabConstants#DEVICE_LOCATION} are optional
+ * non-blank {@code String}s (without a name the device's {@link Device#name()} is used);
+ * {@link LabConstants#DEVICE_CAPABILITIES} is an optional {@code String[]} of non-blank names.
+ * A tracker refuses a device whose properties break a rule and logs {@link #problem(Map)}, rather
+ * than ignoring the property: a DS {@code property = "lab.device.capabilities=readable"} is a
+ * single {@code String}, not an array.
+ *
+ * @since 1.0
+ */
+public final class DeviceProperties {
+    private DeviceProperties() {
+    }
+
+    /**
+     * Checks a device service's properties.
+     *
+     * @param props the service properties (as DS passes them to a bind method); null is treated as empty
+     * @return null when they are well typed; otherwise one line naming the service (its
+     *         {@code service.id} and {@code component.name} where known) and the property, what it
+     *         holds and what it must hold
+     */
+    public static String problem(Map<String, ?> props) {
+        if (props == null) return null;
+        for (String key : new String[] {LabConstants.DEVICE_NAME, LabConstants.DEVICE_KIND, LabConstants.DEVICE_VENDOR, LabConstants.DEVICE_LOCATION}) {
+            Object v = props.get(key);
+            if (v == null) continue;
+            if (!(v instanceof String s)) {
+                return refused(props, key + " must be a String, got " + described(v));
+            }
+            if (s.isBlank()) return refused(props, key + " must not be blank");
+        }
+        Object caps = props.get(LabConstants.DEVICE_CAPABILITIES);
+        if (caps != null) {
+            if (!(caps instanceof String[] a)) {
+                return refused(props, LabConstants.DEVICE_CAPABILITIES + " must be a String[], got " + described(caps)
+                        + (caps instanceof String ? " (a DS property = \"" + LabConstants.DEVICE_CAPABILITIES
+                                + "=...\" line is one String: declare it with a @ComponentPropertyType whose member is String[])" : ""));
+            }
+            for (String c : a) {
+                if (c == null || c.isBlank()) return refused(props, LabConstants.DEVICE_CAPABILITIES + " holds a blank or null entry");
+            }
+        }
+        return null;
+    }
+
+    private static String refused(Map<String, ?> props, String why) {
+        StringBuilder b = new StringBuilder("lab device service");
+        Object id = props.get("service.id");
+        if (id != null) b.append(' ').append(id);
+        Object component = props.get("component.name");
+        if (component != null) b.append(" (component ").append(shown(component.toString())).append(')');
+        return b.append(" refused: ").append(why).toString();
+    }
+
+    private static String described(Object v) {
+        String type = v.getClass().isArray() ? v.getClass().getComponentType().getSimpleName() + "[]" : v.getClass().getSimpleName();
+        String value = v.getClass().isArray() ? "" : " \"" + shown(String.valueOf(v)) + "\"";
+        return "the " + type + value;
+    }
+
+    /** Printable: control characters replaced, at most 64 characters. */
+    private static String shown(String s) {
+        String t = s.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 64 ? t.substring(0, 64) + "..." : t;
+    }
+}
