@@ -20,6 +20,8 @@ need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+# the REST "Python notebook" test (distributions/tests RestApiTest) runs /usr/bin/python3 with Debian's requests
+dpkg -s python3-requests >/dev/null 2>&1 || need_apt+=(python3-requests)
 # domains add their packages here (scripts/services/*.sh may declare APT_PACKAGES too)
 for svc in scripts/services/*.sh; do
   [ -e "$svc" ] || continue
@@ -54,7 +56,7 @@ done
 
 # --- 3. build and test -----------------------------------------------------------------
 # the services above were started here: tests that need them must fail, not skip, without them
-export KUMIKI_REQUIRE_SLURM=1 KUMIKI_REQUIRE_SSHD=1 KUMIKI_REQUIRE_NGINX=1 KUMIKI_REQUIRE_LAMMPS=1 KUMIKI_REQUIRE_BROWSER=1
+export KUMIKI_REQUIRE_SLURM=1 KUMIKI_REQUIRE_SSHD=1 KUMIKI_REQUIRE_NGINX=1 KUMIKI_REQUIRE_LAMMPS=1 KUMIKI_REQUIRE_BROWSER=1 KUMIKI_REQUIRE_PROMTOOL=1
 log "build and test (./mvnw verify)"
 ./mvnw -B -ntp verify "$@"
 
