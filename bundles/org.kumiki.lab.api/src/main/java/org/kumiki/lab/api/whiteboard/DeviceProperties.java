@@ -9,7 +9,7 @@ import java.util.Map;
  * The type rules for a {@link Device} service's properties ({@link LabConstants}), in one place
  * for whoever tracks devices: {@link LabConstants#DEVICE_NAME}, {@link LabConstants#DEVICE_KIND},
  * {@link LabConstants#DEVICE_VENDOR} and {@link LabConstants#DEVICE_LOCATION} are optional
- * non-blank {@code String}s (without a name the device's {@link Device#name()} is used);
+ * {@code String}s, blank meaning unset (without a name the device's {@link Device#name()} is used);
  * {@link LabConstants#DEVICE_CAPABILITIES} is an optional {@code String[]} of non-blank names.
  * A tracker refuses a device whose properties break a rule and logs {@link #problem(Map)}, rather
  * than ignoring the property: a DS {@code property = "lab.device.capabilities=readable"} is a
@@ -34,10 +34,10 @@ public final class DeviceProperties {
         for (String key : new String[] {LabConstants.DEVICE_NAME, LabConstants.DEVICE_KIND, LabConstants.DEVICE_VENDOR, LabConstants.DEVICE_LOCATION}) {
             Object v = props.get(key);
             if (v == null) continue;
-            if (!(v instanceof String s)) {
+            if (!(v instanceof String)) {
                 return refused(props, key + " must be a String, got " + described(v));
             }
-            if (s.isBlank()) return refused(props, key + " must not be blank");
+            // a blank string is an unset optional value (a metatype default of ""), not an error
         }
         Object caps = props.get(LabConstants.DEVICE_CAPABILITIES);
         if (caps != null) {
