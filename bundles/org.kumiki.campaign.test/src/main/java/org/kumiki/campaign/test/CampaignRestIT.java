@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kumiki.platform.api.access.AccessAdmin;
 import org.kumiki.platform.api.access.Role;
+import org.kumiki.platform.resttest.RestClient;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -52,15 +53,15 @@ class CampaignRestIT {
     @InjectService(timeout = 30_000)
     AccessAdmin admin;
 
-    Rest viewer;
-    Rest operator;
+    RestClient viewer;
+    RestClient operator;
     final List<String> tokens = new ArrayList<>();
 
     @BeforeEach
     void tokens() throws Exception {
-        String base = Rest.base(context);
-        viewer = new Rest(base, token("c-viewer", Role.VIEWER));
-        operator = new Rest(base, token("c-operator", Role.OPERATOR));
+        String base = RestClient.base(context);
+        viewer = new RestClient(base, token("c-viewer", Role.VIEWER));
+        operator = new RestClient(base, token("c-operator", Role.OPERATOR));
     }
 
     private String token(String prefix, Role role) {
@@ -74,7 +75,7 @@ class CampaignRestIT {
         tokens.forEach(admin::removeToken);
     }
 
-    Rest.Answer submitYaml(String yaml, String... headers) throws Exception {
+    RestClient.Answer submitYaml(String yaml, String... headers) throws Exception {
         String[] h = new String[headers.length + 2];
         h[0] = "Content-Type";
         h[1] = "application/yaml";
@@ -86,22 +87,22 @@ class CampaignRestIT {
     void submitYamlWatchEachEvaluationEndAndReport() throws Exception {
         String yaml = yaml("rest-quad", 4, LOSS);
         String key = "quad-" + N.incrementAndGet();
-        Rest.Answer a = submitYaml(yaml, "Idempotency-Key", key);
+        RestClient.Answer a = submitYaml(yaml, "Idempotency-Key", key);
         assertEquals(201, a.status(), a.text());
         String id = a.json().get("id").asText();
         assertEquals("/api/campaign/campaigns/" + id, a.header("Location"));
-        Rest.Answer again = submitYaml(yaml, "Idempotency-Key", key);
+        RestClient.Answer again = submitYaml(yaml, "Idempotency-Key", key);
         assertEquals(201, again.status(), again.text());
         assertEquals("true", again.header("Idempotent-Replayed"));
         assertEquals(id, again.json().get("id").asText());
 
         // the stream replays what ended before it opened, then follows; it ends with the campaign
-        List<Rest.Event> events = viewer.events("/api/campaign/campaigns/" + id + "/events", null, 180, null);
-        List<Rest.Event> evals = events.stream().filter(e -> "evaluation".equals(e.name())).toList();
+        List<RestClient.Event> events = viewer.events("/api/campaign/campaigns/" + id + "/events", null, 180, null);
+        List<RestClient.Event> evals = events.stream().filter(e -> "evaluation".equals(e.name())).toList();
         assertEquals(4, evals.size(), events.toString());
         double best = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < 4; i++) {
-            Rest.Event e = evals.get(i);
+            RestClient.Event e = evals.get(i);
             assertEquals(String.valueOf(i + 1), e.id(), events.toString());
             assertEquals("COMPLETED", e.data().get("state").asText());
             double x = e.data().get("point").get("x").asDouble();
@@ -109,37 +110,37 @@ class CampaignRestIT {
             best = Math.max(best, e.data().get("score").asDouble());
             assertEquals(best, e.data().get("bestScore").asDouble(), 1e-12, e.toString());
         }
-        Rest.Event last = events.get(events.size() - 1);
+        RestClient.Event last = events.get(events.size() - 1);
         assertEquals("state", last.name(), events.toString());
         assertEquals("COMPLETED", last.data().get("state").asText());
 
         // a reconnect with Last-Event-ID gets only what came after it
-        List<Rest.Event> rest = viewer.events("/api/campaign/campaigns/" + id + "/events", null, 60, null, "Last-Event-ID", "2");
-        List<String> ids = rest.stream().filter(e -> "evaluation".equals(e.name())).map(Rest.Event::id).toList();
+        List<RestClient.Event> rest = viewer.events("/api/campaign/campaigns/" + id + "/events", null, 60, null, "Last-Event-ID", "2");
+        List<String> ids = rest.stream().filter(e -> "evaluation".equals(e.name())).map(RestClient.Event::id).toList();
         assertEquals(List.of("3", "4"), ids, rest.toString());
 
-        Rest.Answer status = viewer.get("/api/campaign/campaigns/" + id);
+        RestClient.Answer status = viewer.get("/api/campaign/campaigns/" + id);
         assertEquals("COMPLETED", status.json().get("state").asText());
         assertEquals(4, status.json().get("done").asInt());
         assertTrue(status.json().get("source").asText().endsWith(".yaml"), status.text());
 
-        Rest.Answer evPage = viewer.get("/api/campaign/campaigns/" + id + "/evaluations?limit=3");
+        RestClient.Answer evPage = viewer.get("/api/campaign/campaigns/" + id + "/evaluations?limit=3");
         assertEquals(3, evPage.json().get("items").size(), evPage.text());
         assertEquals(id + "-2", evPage.json().get("next").asText());
-        Rest.Answer list = viewer.get("/api/campaign/campaigns?state=COMPLETED&name=rest-quad&limit=1000");
+        RestClient.Answer list = viewer.get("/api/campaign/campaigns?state=COMPLETED&name=rest-quad&limit=1000");
         assertTrue(list.text().contains("\"" + id + "\""), list.text());
 
-        Rest.Answer data = viewer.get("/api/campaign/campaigns/" + id + "/report");
+        RestClient.Answer data = viewer.get("/api/campaign/campaigns/" + id + "/report");
         assertEquals(200, data.status(), data.text());
         assertEquals(4, data.json().get("convergence").size());
         assertEquals(4, data.json().get("evaluations").size());
-        Rest.Answer written = operator.post("/api/campaign/campaigns/" + id + "/report", null);
+        RestClient.Answer written = operator.post("/api/campaign/campaigns/" + id + "/report", null);
         assertEquals(201, written.status(), written.text());
         Path page = Path.of(written.json().get("path").asText());
         assertTrue(Files.readString(page).contains("rest-quad"), page.toString());
         assertTrue(Files.isRegularFile(page.resolveSibling("ro-crate-metadata.json")));
 
-        Rest.Answer pause = operator.post("/api/campaign/campaigns/" + id + "/pause", null);
+        RestClient.Answer pause = operator.post("/api/campaign/campaigns/" + id + "/pause", null);
         assertEquals(409, pause.status(), pause.text());
         assertFalse(pause.error().contains("\n"));
     }
@@ -150,28 +151,28 @@ class CampaignRestIT {
                 + " \"objectives\": [{\"name\": \"f\", \"goal\": \"max\"}], \"budget\": {\"evaluations\": 50}, \"batchSize\": 1,"
                 + " \"proposer\": {\"kind\": \"sobol\"},"
                 + " \"pipeline\": [{\"evaluator\": \"command\", \"options\": {\"command\": \"sleep 1; echo '{\\\"f\\\": {x}}'\"}}]}";
-        Rest.Answer a = operator.post("/api/campaign/campaigns", json);
+        RestClient.Answer a = operator.post("/api/campaign/campaigns", json);
         assertEquals(201, a.status(), a.text());
         String id = a.json().get("id").asText();
         String at = "/api/campaign/campaigns/" + id;
-        Rest.Answer p = operator.post(at + "/pause", null);
+        RestClient.Answer p = operator.post(at + "/pause", null);
         assertEquals(200, p.status(), p.text());
         assertEquals("PAUSED", p.json().get("state").asText());
-        Rest.Answer r = operator.post(at + "/resume", null);
+        RestClient.Answer r = operator.post(at + "/resume", null);
         assertEquals(200, r.status(), r.text());
         assertEquals("RUNNING", viewer.get(at).json().get("state").asText());
-        Rest.Answer resumeAgain = operator.post(at + "/resume", null);
+        RestClient.Answer resumeAgain = operator.post(at + "/resume", null);
         assertEquals(409, resumeAgain.status(), resumeAgain.text());
         // an abort while it runs ends the stream with the ABORTED state
-        List<Rest.Event> events = viewer.events(at + "/events", null, 120, () -> {
+        List<RestClient.Event> events = viewer.events(at + "/events", null, 120, () -> {
             try {
-                Rest.Answer x = operator.call("DELETE", at, null);
+                RestClient.Answer x = operator.call("DELETE", at, null);
                 assertEquals(200, x.status(), x.text());
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        Rest.Event last = events.get(events.size() - 1);
+        RestClient.Event last = events.get(events.size() - 1);
         assertEquals("state", last.name(), events.toString());
         assertEquals("ABORTED", last.data().get("state").asText());
         assertTrue(last.data().get("done").asInt() < 50);
@@ -181,7 +182,7 @@ class CampaignRestIT {
     @Test
     void hostileInputRolesAndUnknownCampaigns() throws Exception {
         String path = "/api/campaign/campaigns";
-        Rest.Answer bad = submitYaml("name: broken\nparameters: [{name: x, type: continuous, min: 1, max: 0}]\n");
+        RestClient.Answer bad = submitYaml("name: broken\nparameters: [{name: x, type: continuous, min: 1, max: 0}]\n");
         assertBad(bad, 400, "body");
         assertFalse(bad.error().contains("/submitted/"), bad.error());
         assertBad(submitYaml("name: [unclosed\n"), 400, "body");
@@ -194,8 +195,8 @@ class CampaignRestIT {
         assertBad(viewer.get(path + "/nosuch/report"), 404, "no campaign");
         assertBad(viewer.get(path + "?state=DONE"), 400, "RUNNING");
         assertBad(viewer.post(path, "{}"), 403, "operator");
-        assertBad(new Rest(viewer.base, null).get(path), 401, "bearer token");
-        Rest.Answer one = submitYaml(yaml("rest-one", 1, LOSS));
+        assertBad(new RestClient(viewer.base, null).get(path), 401, "bearer token");
+        RestClient.Answer one = submitYaml(yaml("rest-one", 1, LOSS));
         assertEquals(201, one.status(), one.text());
         String id = one.json().get("id").asText();
         assertBad(viewer.call("GET", path + "/" + id + "/events", null, "Last-Event-ID", "abc"), 400, "Last-Event-ID");
@@ -204,7 +205,7 @@ class CampaignRestIT {
         assertBad(operator.post(path + "/" + id + "/report?baseline=nosuch", null), 400, "baseline");
     }
 
-    static void assertBad(Rest.Answer a, int status, String fragment) {
+    static void assertBad(RestClient.Answer a, int status, String fragment) {
         assertEquals(status, a.status(), a.text());
         assertNotNull(a.error(), a.text());
         assertFalse(a.error().contains("\n"), a.error());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.access.AccessAdmin;
 import org.kumiki.platform.api.access.Role;
+import org.kumiki.platform.resttest.RestClient;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -34,15 +35,15 @@ class InferenceRestIT {
     @InjectService(timeout = 30_000)
     AccessAdmin admin;
 
-    Rest viewer;
-    Rest operator;
+    RestClient viewer;
+    RestClient operator;
     final List<String> tokens = new ArrayList<>();
 
     @BeforeEach
     void tokens() throws Exception {
-        String base = Rest.base(context);
-        viewer = new Rest(base, token("i-viewer", Role.VIEWER));
-        operator = new Rest(base, token("i-operator", Role.OPERATOR));
+        String base = RestClient.base(context);
+        viewer = new RestClient(base, token("i-viewer", Role.VIEWER));
+        operator = new RestClient(base, token("i-operator", Role.OPERATOR));
     }
 
     private String token(String prefix, Role role) {
@@ -64,12 +65,12 @@ class InferenceRestIT {
     void loadInferThroughOipReadStatisticsAndUnload() throws Exception {
         TestModels.install(repo(), "rest_mlp", "1", TestModels.mlp(), "{\"max_batch_size\": 8}");
         TestModels.install(repo(), "rest_mlp", "2", TestModels.mlp(), "{\"max_batch_size\": 8}");
-        Rest.Answer before = viewer.get("/api/inference/models/rest_mlp");
+        RestClient.Answer before = viewer.get("/api/inference/models/rest_mlp");
         assertEquals(200, before.status(), before.text());
         assertEquals("UNAVAILABLE", before.json().get("state").asText(), before.text());
         assertEquals(0, before.json().get("versions").size());
 
-        Rest.Answer loaded = operator.post("/api/inference/models/rest_mlp/load", null);
+        RestClient.Answer loaded = operator.post("/api/inference/models/rest_mlp/load", null);
         assertEquals(200, loaded.status(), loaded.text());
         assertEquals("READY", loaded.json().get("state").asText(), loaded.text());
         assertEquals("[\"2\",\"1\"]", loaded.json().get("versions").toString());
@@ -79,9 +80,9 @@ class InferenceRestIT {
 
         // infer through the OIP v2 link the model names, then read the counters here
         String infer = "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [2, 4], \"data\": [1, 2, 3, 4, 5, 6, 7, 8]}]}";
-        Rest.Answer r = viewer.post(loaded.json().get("links").get("infer").asText(), infer);
+        RestClient.Answer r = viewer.post(loaded.json().get("links").get("infer").asText(), infer);
         assertEquals(200, r.status(), r.text());
-        Rest.Answer stats = viewer.get("/api/inference/models/rest_mlp/statistics");
+        RestClient.Answer stats = viewer.get("/api/inference/models/rest_mlp/statistics");
         assertEquals(200, stats.status(), stats.text());
         long success = 0;
         long rows = 0;
@@ -99,7 +100,7 @@ class InferenceRestIT {
         assertTrue(listed);
 
         // listing by name with paging and a state filter
-        Rest.Answer ready = viewer.get("/api/inference/models?state=READY&limit=1000");
+        RestClient.Answer ready = viewer.get("/api/inference/models?state=READY&limit=1000");
         assertEquals(200, ready.status(), ready.text());
         boolean found = false;
         for (JsonNode m : ready.json().get("items")) {
@@ -108,7 +109,7 @@ class InferenceRestIT {
         }
         assertTrue(found, ready.text());
 
-        Rest.Answer unloaded = operator.post("/api/inference/models/rest_mlp/unload", null);
+        RestClient.Answer unloaded = operator.post("/api/inference/models/rest_mlp/unload", null);
         assertEquals(200, unloaded.status(), unloaded.text());
         assertEquals("UNAVAILABLE", unloaded.json().get("state").asText(), unloaded.text());
         assertBad(operator.post("/api/inference/models/rest_mlp/unload", null), 409, "not loaded");
@@ -117,7 +118,7 @@ class InferenceRestIT {
 
     @Test
     void hostileInputRolesAndUnknownModels() throws Exception {
-        assertBad(new Rest(viewer.base, null).get("/api/inference/models"), 401, "bearer token");
+        assertBad(new RestClient(viewer.base, null).get("/api/inference/models"), 401, "bearer token");
         assertBad(viewer.post("/api/inference/models/x/load", null), 403, "operator");
         assertBad(viewer.get("/api/inference/models/no_such_model"), 404, "no_such_model");
         assertBad(operator.post("/api/inference/models/no_such_model/load", null), 404, "no_such_model");
@@ -126,12 +127,12 @@ class InferenceRestIT {
         assertBad(viewer.get("/api/inference/models?state=GREEN"), 400, "READY");
         assertBad(viewer.get("/api/inference/models?limit=100000"), 400, "limit");
         assertBad(viewer.call("DELETE", "/api/inference/models/x", null), 405, "GET");
-        Rest.Answer index = viewer.get("/api/inference");
+        RestClient.Answer index = viewer.get("/api/inference");
         assertEquals(200, index.status(), index.text());
         assertEquals("/v2", index.json().get("oip").asText());
     }
 
-    static void assertBad(Rest.Answer a, int status, String fragment) {
+    static void assertBad(RestClient.Answer a, int status, String fragment) {
         assertEquals(status, a.status(), a.text());
         assertNotNull(a.error(), a.text());
         assertFalse(a.error().contains("\n"), a.error());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kumiki.platform.api.access.AccessAdmin;
 import org.kumiki.platform.api.access.Role;
+import org.kumiki.platform.resttest.RestClient;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -35,17 +36,17 @@ class QuantumRestIT {
     @InjectService(timeout = 30_000)
     AccessAdmin admin;
 
-    Rest viewer;
-    Rest operator;
-    Rest anonymous;
+    RestClient viewer;
+    RestClient operator;
+    RestClient anonymous;
     final List<String> tokens = new ArrayList<>();
 
     @BeforeEach
     void tokens() throws Exception {
-        String base = Rest.base(context);
-        viewer = new Rest(base, token("q-viewer", Role.VIEWER));
-        operator = new Rest(base, token("q-operator", Role.OPERATOR));
-        anonymous = new Rest(base, null);
+        String base = RestClient.base(context);
+        viewer = new RestClient(base, token("q-viewer", Role.VIEWER));
+        operator = new RestClient(base, token("q-operator", Role.OPERATOR));
+        anonymous = new RestClient(base, null);
     }
 
     private String token(String prefix, Role role) {
@@ -60,12 +61,12 @@ class QuantumRestIT {
     }
 
     static String job(String qasm, int shots, String more) throws Exception {
-        return "{\"qasm\": " + Rest.JSON.writeValueAsString(qasm) + ", \"shots\": " + shots + (more == null ? "" : ", " + more) + "}";
+        return "{\"qasm\": " + RestClient.JSON.writeValueAsString(qasm) + ", \"shots\": " + shots + (more == null ? "" : ", " + more) + "}";
     }
 
     @Test
     void backendsWithTheirProperties() throws Exception {
-        Rest.Answer a = viewer.get("/api/quantum/backends");
+        RestClient.Answer a = viewer.get("/api/quantum/backends");
         assertEquals(200, a.status(), a.text());
         JsonNode sv = null;
         for (JsonNode b : a.json()) {
@@ -78,11 +79,11 @@ class QuantumRestIT {
         assertTrue(sv.get("target").get("numQubits").asInt() >= 20, sv.toString());
         assertEquals(1_000_000, sv.get("target").get("maxShots").asInt(), sv.toString());
         assertEquals(200, viewer.get("/api/quantum/backends/statevector").status());
-        Rest.Answer none = viewer.get("/api/quantum/backends/nosuch");
+        RestClient.Answer none = viewer.get("/api/quantum/backends/nosuch");
         assertEquals(404, none.status());
         assertTrue(none.error().contains("statevector"), none.error());
         // the OpenAPI document is made from the routes and their body types
-        Rest.Answer doc = anonymous.get("/api/openapi.json");
+        RestClient.Answer doc = anonymous.get("/api/openapi.json");
         assertEquals(200, doc.status(), doc.text());
         assertTrue(doc.json().get("paths").has("/api/quantum/jobs/{id}/results"), doc.text());
         assertTrue(doc.text().contains("JobSubmission"), doc.text());
@@ -92,7 +93,7 @@ class QuantumRestIT {
     void submitQasm2And3GetCountsIdempotently() throws Exception {
         String key = "bell-" + N.incrementAndGet();
         String body = job(BELL2, 2000, "\"seed\": 7, \"name\": \"bell\"");
-        Rest.Answer a = operator.post("/api/quantum/jobs", body, "Idempotency-Key", key);
+        RestClient.Answer a = operator.post("/api/quantum/jobs", body, "Idempotency-Key", key);
         assertEquals(201, a.status(), a.text());
         String id = a.json().get("id").asText();
         assertTrue(id.startsWith("qjob-"), id);
@@ -101,7 +102,7 @@ class QuantumRestIT {
         assertEquals("2", a.json().get("qasmVersion").asText());
         assertTrue(a.json().get("owner").asText().startsWith("q-operator-"), a.text());
 
-        Rest.Answer again = operator.post("/api/quantum/jobs", body, "Idempotency-Key", key);
+        RestClient.Answer again = operator.post("/api/quantum/jobs", body, "Idempotency-Key", key);
         assertEquals(201, again.status());
         assertEquals("true", again.header("Idempotent-Replayed"));
         assertEquals(id, again.json().get("id").asText());
@@ -115,34 +116,34 @@ class QuantumRestIT {
         assertTrue(n00 > 800 && n11 > 800, counts.toString());
         assertEquals("DONE", viewer.get("/api/quantum/jobs/" + id).json().get("status").asText());
 
-        Rest.Answer v3 = operator.post("/api/quantum/jobs", job(BELL3, 100, "\"backend\": \"statevector\""));
+        RestClient.Answer v3 = operator.post("/api/quantum/jobs", job(BELL3, 100, "\"backend\": \"statevector\""));
         assertEquals(201, v3.status(), v3.text());
         assertEquals("3", v3.json().get("qasmVersion").asText());
         JsonNode c3 = awaitResults(v3.json().get("id").asText()).get("results").get(0).get("counts");
         c3.fieldNames().forEachRemaining(k -> assertTrue(k.equals("00") || k.equals("11"), c3.toString()));
 
         // listing, newest first, with paging and a status filter
-        Rest.Answer page = viewer.get("/api/quantum/jobs?limit=1");
+        RestClient.Answer page = viewer.get("/api/quantum/jobs?limit=1");
         assertEquals(200, page.status(), page.text());
         assertEquals(1, page.json().get("items").size());
         assertEquals(v3.json().get("id").asText(), page.json().get("items").get(0).get("id").asText());
         String next = page.json().get("next").asText();
-        Rest.Answer page2 = viewer.get("/api/quantum/jobs?limit=1&after=" + next);
+        RestClient.Answer page2 = viewer.get("/api/quantum/jobs?limit=1&after=" + next);
         assertEquals(id, page2.json().get("items").get(0).get("id").asText(), page2.text());
         assertEquals(400, viewer.get("/api/quantum/jobs?status=FINISHED").status());
         for (JsonNode j : viewer.get("/api/quantum/jobs?status=done&limit=1000").json().get("items")) {
             assertEquals("DONE", j.get("status").asText());
         }
         // an ended job cannot be cancelled
-        Rest.Answer c = operator.call("DELETE", "/api/quantum/jobs/" + id, null);
+        RestClient.Answer c = operator.call("DELETE", "/api/quantum/jobs/" + id, null);
         assertEquals(409, c.status(), c.text());
         assertTrue(c.error().contains("already ended"), c.error());
     }
 
     JsonNode awaitResults(String id) throws Exception {
-        List<Rest.Event> events = viewer.events("/api/quantum/jobs/" + id + "/events", e -> "end".equals(e.name()), 120, null);
+        List<RestClient.Event> events = viewer.events("/api/quantum/jobs/" + id + "/events", e -> "end".equals(e.name()), 120, null);
         assertEquals("end", events.get(events.size() - 1).name(), events.toString());
-        Rest.Answer r = viewer.get("/api/quantum/jobs/" + id + "/results");
+        RestClient.Answer r = viewer.get("/api/quantum/jobs/" + id + "/results");
         assertEquals(200, r.status(), r.text());
         return r.json();
     }
@@ -160,14 +161,14 @@ class QuantumRestIT {
             }
         }
         q.append("c = measure q;\n");
-        Rest.Answer a = operator.post("/api/quantum/jobs", job(q.toString(), 1_000_000, null));
+        RestClient.Answer a = operator.post("/api/quantum/jobs", job(q.toString(), 1_000_000, null));
         assertEquals(201, a.status(), a.text());
         String id = a.json().get("id").asText();
-        List<Rest.Event> events = viewer.events("/api/quantum/jobs/" + id + "/events", null, 300, null);
+        List<RestClient.Event> events = viewer.events("/api/quantum/jobs/" + id + "/events", null, 300, null);
         assertTrue(events.size() >= 3, events.toString());
         assertEquals("status", events.get(0).name());
         assertEquals(id, events.get(0).data().get("id").asText());
-        Rest.Event last = events.get(events.size() - 1);
+        RestClient.Event last = events.get(events.size() - 1);
         assertEquals("end", last.name(), events.toString());
         assertEquals("DONE", last.data().get("status").asText(), last.toString());
         assertTrue(last.data().get("endedAt").asLong() >= last.data().get("createdAt").asLong());
@@ -199,13 +200,13 @@ class QuantumRestIT {
     @Test
     void rolesAreEnforced() throws Exception {
         assertBad(anonymous.get("/api/quantum/backends"), 401, "bearer token");
-        assertBad(new Rest(viewer.base, "not-a-token").get("/api/quantum/backends"), 401, "not valid");
+        assertBad(new RestClient(viewer.base, "not-a-token").get("/api/quantum/backends"), 401, "not valid");
         assertBad(viewer.post("/api/quantum/jobs", job(BELL2, 10, null)), 403, "operator");
         assertBad(viewer.call("DELETE", "/api/quantum/jobs/qjob-x", null), 403, "operator");
         assertEquals(200, viewer.get("/api/quantum/jobs").status());
     }
 
-    static void assertBad(Rest.Answer a, int status, String fragment) {
+    static void assertBad(RestClient.Answer a, int status, String fragment) {
         assertEquals(status, a.status(), a.text());
         assertNotNull(a.error(), a.text());
         assertFalse(a.error().contains("\n"), a.error());
