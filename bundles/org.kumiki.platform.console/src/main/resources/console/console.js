@@ -362,11 +362,11 @@
           c.setOption({
             tooltip: { trigger: 'axis' },
             legend: { data: ['best so far', 'score'] },
-            xAxis: { type: 'value', name: 'evaluations ended', minInterval: 1 },
+            xAxis: { type: 'value', name: 'evaluations ended', nameLocation: 'middle', nameGap: 28, minInterval: 1 },
             yAxis: { type: 'value', name: 'score', scale: true },
             series: [
               { name: 'best so far', type: 'line', step: 'end', animation: false, data: conv.map((e, i) => [i + 1, e.bestScore]) },
-              { name: 'score', type: 'scatter', animation: false, data: conv.filter((e) => typeof e.score === 'number').map((e, i) => [i + 1, e.score]) },
+              { name: 'score', type: 'scatter', animation: false, data: conv.map((e, i) => [i + 1, e.score]).filter((p) => typeof p[1] === 'number') }, // x stays the evaluation's place when some have no score
             ],
           });
         });
