@@ -1,7 +1,7 @@
 package org.kumiki.platform.rest;
 
+import org.kumiki.platform.api.http.HttpClients;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -183,30 +183,11 @@ public abstract class ApiServlet extends HttpServlet {
 
     /** The token of an {@code Authorization: Bearer <token>} header (scheme in any case), or null. */
     static String bearer(String header) {
-        if (header == null) {
-            return null;
-        }
-        String h = header.trim();
-        int sp = h.indexOf(' ');
-        if (sp <= 0 || !h.substring(0, sp).equalsIgnoreCase("Bearer")) {
-            return null;
-        }
-        String t = h.substring(sp + 1).trim();
-        return t.isEmpty() ? null : t;
+        return HttpClients.bearerToken(header);
     }
 
     static boolean loopback(String addr) {
-        if (addr == null) {
-            return false;
-        }
-        if (addr.startsWith("127.") || addr.equals("::1") || addr.equals("0:0:0:0:0:0:0:1") || addr.equals("[::1]")) {
-            return true;
-        }
-        try {
-            return InetAddress.getByName(addr).isLoopbackAddress();
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return HttpClients.isLoopback(addr);
     }
 
     private void answerIdempotent(ApiCall call, HttpServletResponse resp) throws Exception {

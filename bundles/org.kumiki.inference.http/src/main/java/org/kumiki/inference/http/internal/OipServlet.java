@@ -1,10 +1,9 @@
 package org.kumiki.inference.http.internal;
 
+import org.kumiki.platform.api.http.HttpClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -301,33 +300,11 @@ public class OipServlet extends HttpServlet {
      * (RFC 9110 11.1), e.g. {@code bearer} and {@code BEARER} too. Null for another scheme or none.
      */
     static String bearerToken(String header) {
-        if (header == null) {
-            return null;
-        }
-        String h = header.trim();
-        int sp = 0;
-        while (sp < h.length() && h.charAt(sp) != ' ' && h.charAt(sp) != '\t') {
-            sp++;
-        }
-        if (sp == h.length() || !h.substring(0, sp).equalsIgnoreCase("Bearer")) {
-            return null;
-        }
-        String token = h.substring(sp).trim();
-        return token.isEmpty() ? null : token;
+        return HttpClients.bearerToken(header);
     }
 
     static boolean isLoopback(String addr) {
-        if (addr == null) {
-            return false;
-        }
-        if (addr.startsWith("127.") || addr.equals("::1") || addr.equals("0:0:0:0:0:0:0:1") || addr.equals("[::1]")) {
-            return true;
-        }
-        try {
-            return InetAddress.getByName(addr.replace("[", "").replace("]", "")).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return HttpClients.isLoopback(addr);
     }
 
     private int route(HttpServletRequest req, HttpServletResponse resp, String method, String path) throws IOException {

@@ -1,7 +1,7 @@
 package org.kumiki.platform.console.internal;
 
+import org.kumiki.platform.api.http.HttpClients;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -133,20 +133,7 @@ public class TokenSecurityProvider implements SecurityProvider {
     }
 
     static boolean loopback(String addr) {
-        if (addr == null) {
-            return false;
-        }
-        if (addr.startsWith("127.") || addr.equals("::1") || addr.equals("0:0:0:0:0:0:0:1") || addr.equals("[::1]")) {
-            return true;
-        }
-        if (!addr.matches("[0-9a-fA-F.:\\[\\]%]+")) {
-            return false; // an address, never a name to look up
-        }
-        try {
-            return InetAddress.getByName(addr).isLoopbackAddress();
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return HttpClients.isLoopback(addr);
     }
 
     private static void challenge(HttpServletResponse resp, String line) throws IOException {

@@ -1,9 +1,8 @@
 package org.kumiki.platform.metrics.internal;
 
+import org.kumiki.platform.api.http.HttpClients;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -286,38 +285,11 @@ public class MetricsServlet extends HttpServlet {
 
     /** The token of {@code Authorization: Bearer <token>} (scheme case-insensitive), or null. */
     static String bearerToken(String header) {
-        if (header == null) {
-            return null;
-        }
-        String h = header.trim();
-        int sp = 0;
-        while (sp < h.length() && h.charAt(sp) != ' ' && h.charAt(sp) != '\t') {
-            sp++;
-        }
-        if (sp == h.length() || !h.substring(0, sp).equalsIgnoreCase("Bearer")) {
-            return null;
-        }
-        String token = h.substring(sp).trim();
-        return token.isEmpty() ? null : token;
+        return HttpClients.bearerToken(header);
     }
 
     static boolean isLoopback(String addr) {
-        if (addr == null || addr.isEmpty()) {
-            return false;
-        }
-        String a = addr.startsWith("[") && addr.endsWith("]") ? addr.substring(1, addr.length() - 1) : addr;
-        boolean v4 = a.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        if (!v4 && !a.matches("[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-            return false; // a literal address only: never a name lookup
-        }
-        if (v4) {
-            return a.startsWith("127.");
-        }
-        try {
-            return InetAddress.getByName(a).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return HttpClients.isLoopback(addr);
     }
 
     private static String shorten(String s) {
