@@ -15,6 +15,19 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Scheduler {
 
     /**
+     * Spec label: {@code true} asks that a {@link #submitAll} batch runs as one task array
+     * (rejected in one line when its specs are incompatible); {@code false} never makes an
+     * array. Without it, compatible batches become arrays on backends that run them (Slurm)
+     * and incompatible ones go as separate tasks.
+     *
+     * @since 1.1
+     */
+    String ARRAY_LABEL = "kumiki.array";
+
+    /** Spec label: at most this many elements of the array run at once (Slurm's {@code %N}). @since 1.1 */
+    String ARRAY_THROTTLE_LABEL = "kumiki.array.throttle";
+
+    /**
      * Validates and queues one task. The record is durable when this returns.
      *
      * @throws TaskRejectedException with a one-line reason: no command and no function, both,
@@ -53,4 +66,25 @@ public interface Scheduler {
 
     /** The execution backends known now, with their capacity and usage. */
     List<BackendDTO> backends();
+
+    /**
+     * The task arrays with their element counts per state, newest first.
+     *
+     * @since 1.1
+     */
+    default List<org.kumiki.scheduler.api.dto.ArrayDTO> arrays() {
+        return List.of();
+    }
+
+    /**
+     * Cancels every element of an array that has not ended (one {@code scancel} of the array
+     * on Slurm).
+     *
+     * @return how many elements were cancelled
+     * @throws TaskRejectedException for an unknown array id
+     * @since 1.1
+     */
+    default int cancelArray(String arrayId) {
+        throw new TaskRejectedException("unknown array " + arrayId);
+    }
 }

@@ -10,5 +10,5 @@
  * {@code task.exitCode} (when known), {@code task.backend}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.kumiki.scheduler.api;

@@ -18,6 +18,8 @@ public class TaskFilter extends DTO {
     public String namePrefix;
     /** At most this many records (newest first); 0 = no limit. */
     public int limit;
+    /** Only the elements of this array ({@code array-N}); null = any. @since 1.1 */
+    public String arrayId;
 
     public static TaskFilter all() {
         return new TaskFilter();

@@ -24,4 +24,14 @@ public class TaskRecordDTO extends DTO {
     public long submittedAt;
     public long startedAt;
     public long finishedAt;
+    /**
+     * The array this task is an element of ({@code array-N}, the first element's number), or
+     * null when it is not in an array. A batch of compatible specs submitted together on a
+     * backend that runs arrays (Slurm) becomes one array.
+     *
+     * @since 1.1
+     */
+    public String arrayId;
+    /** Index of this task in its array (0-based), -1 when not in an array. @since 1.1 */
+    public int arrayIndex = -1;
 }

@@ -39,6 +39,13 @@ public class TaskSpec extends DTO {
     public String backend;
     /** Backend-specific queue, e.g. a Slurm partition; null means the backend's default. */
     public String partition;
+    /**
+     * How a task with more than one rank ({@code resources.tasks > 1}) is started; AUTO means
+     * srun on Slurm and mpirun locally.
+     *
+     * @since 1.1
+     */
+    public org.kumiki.scheduler.api.Launcher launcher = org.kumiki.scheduler.api.Launcher.AUTO;
 
     /** A command task. */
     public static TaskSpec command(String name, String... command) {

@@ -64,6 +64,30 @@ public interface ExecutionBackend {
         return null;
     }
 
+    /**
+     * Starts several attempts as one array job (e.g. {@code sbatch --array=0-N%throttle}).
+     * The scheduler offers it elements of one array whose specs differ only in command
+     * arguments, environment, working directory, output files and name; each element then
+     * reports through its own execution, its backend job id naming the element (e.g.
+     * {@code 440_3}) so that {@link #cancel} and {@link #reattach} work per element.
+     *
+     * @param throttle at most this many elements at once; 0 means the backend's default
+     * @return false when this backend has no arrays (the scheduler then starts each one)
+     * @since 1.2
+     */
+    default boolean startArray(java.util.List<TaskExecution> elements, int throttle) throws Exception {
+        return false;
+    }
+
+    /**
+     * Stops several tasks at once (a whole array); the default calls {@link #cancel} for each.
+     *
+     * @since 1.2
+     */
+    default void cancelAll(java.util.List<TaskExecution> executions) {
+        for (TaskExecution e : executions) cancel(e);
+    }
+
     /** Capacity of a backend. */
     final class Capacity {
         public final int cpus;

@@ -5,5 +5,5 @@
  * services with the property {@code kumiki.function.name}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.kumiki.scheduler.api.spi;
