@@ -42,6 +42,9 @@ final class Codec {
             s.resources.gpus = in.resources.gpus;
             s.resources.memoryBytes = in.resources.memoryBytes;
             s.resources.walltimeSeconds = in.resources.walltimeSeconds;
+            s.resources.nodes = in.resources.nodes;
+            s.resources.tasks = in.resources.tasks;
+            s.resources.cpusPerTask = in.resources.cpusPerTask;
         }
         s.dependencies = new ArrayList<>();
         if (in.dependencies != null) {
@@ -52,6 +55,7 @@ final class Codec {
         s.labels = in.labels == null ? new LinkedHashMap<>() : new LinkedHashMap<>(in.labels);
         s.backend = in.backend;
         s.partition = in.partition;
+        s.launcher = in.launcher;
         return s;
     }
 
@@ -74,6 +78,10 @@ final class Codec {
                 g.writeNumberField("submittedAt", t.submittedAt);
                 g.writeNumberField("startedAt", t.startedAt);
                 g.writeNumberField("finishedAt", t.finishedAt);
+                if (t.arrayId != null) {
+                    g.writeStringField("arrayId", t.arrayId);
+                    g.writeNumberField("arrayIndex", t.arrayIndex);
+                }
                 g.flush();
                 // the spec's bytes as they are, then close the object by hand
                 out.write(SPEC_FIELD);

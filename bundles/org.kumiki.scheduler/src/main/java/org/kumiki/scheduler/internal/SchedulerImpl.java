@@ -27,6 +27,7 @@ import org.kumiki.platform.api.journal.JournalFactory;
 import org.kumiki.scheduler.api.DependencyType;
 import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskRejectedException;
+import org.kumiki.scheduler.api.SchedulerTopics;
 import org.kumiki.scheduler.api.TaskState;
 import org.kumiki.scheduler.api.dto.BackendDTO;
 import org.kumiki.scheduler.api.dto.DependencyDTO;
@@ -88,6 +89,8 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     /** Tasks that were RUNNING when the container stopped, per backend, until it is back. */
     private final Map<String, List<Task>> awaitingReattach = new HashMap<>();
     private final Map<String, List<CompletableFuture<TaskRecordDTO>>> waiters = new HashMap<>();
+    /** Task arrays by id, elements in index order. */
+    private final Map<String, List<Task>> arrays = new LinkedHashMap<>();
     private long nextSeq = 1;
 
     private final Path stateDir;
@@ -154,6 +157,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             }
             restore(r);
         }
+        arrays.values().forEach(l -> l.removeIf(java.util.Objects::isNull));
         lock.lock();
         try {
             recover();
@@ -185,6 +189,13 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         t.attempt = r.attempt;
         t.startedAt = r.startedAt;
         t.finishedAt = r.finishedAt;
+        if (r.arrayId != null && r.arrayIndex >= 0) {
+            t.arrayId = r.arrayId;
+            t.arrayIndex = r.arrayIndex;
+            List<Task> elements = arrays.computeIfAbsent(r.arrayId, k -> new ArrayList<>());
+            while (elements.size() <= r.arrayIndex) elements.add(null);
+            elements.set(r.arrayIndex, t);
+        }
         tasks.put(t.id, t);
         nextSeq = Math.max(nextSeq, seq + 1);
     }
@@ -239,8 +250,10 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     public void addBackend(ExecutionBackend backend, Map<String, Object> props) {
         Object n = props.get(ExecutionBackend.NAME);
-        if (n == null) {
-            LOG.warn("ignoring an ExecutionBackend without the {} property", ExecutionBackend.NAME);
+        if (!(n instanceof String) || ((String) n).isBlank()) {
+            LOG.warn("refused ExecutionBackend service {} ({}): property {} must be a non-blank String, is {}",
+                    props.get("service.id"), backend.getClass().getName(), ExecutionBackend.NAME,
+                    n == null ? "missing" : n.getClass().getSimpleName() + " " + n);
             return;
         }
         lock.lock();
@@ -262,7 +275,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         List<Execution> orphans = new ArrayList<>();
         lock.lock();
         try {
-            Slot s = n == null ? null : slots.get(n.toString());
+            Slot s = n instanceof String ? slots.get((String) n) : null;
             if (s == null || s.backend != backend) return;
             slots.remove(n.toString());
             for (Task t : s.running) {
@@ -306,11 +319,13 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
                 TaskSpec s = copies.get(i);
                 String prefix = copies.size() > 1 ? "task #" + i + ": " : "";
                 routes.add(route(s, prefix));
+                expandArrayDependencies(s, prefix);
                 for (DependencyDTO d : s.dependencies) {
                     if (d.taskId.startsWith("#")) continue;
                     if (!tasks.containsKey(d.taskId)) throw new TaskRejectedException(prefix + "unknown dependency " + d.taskId);
                 }
             }
+            boolean asArray = arrayOf(copies, routes);
             long now = System.currentTimeMillis();
             Task[] created = new Task[copies.size()];
             for (int i = 0; i < copies.size(); i++) {
@@ -318,6 +333,11 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
                 long seq = nextSeq++;
                 Task t = new Task("task-" + seq, seq, s, routes.get(i).name, now);
                 created[i] = t;
+                if (asArray) {
+                    t.arrayId = "array-" + created[0].seq;
+                    t.arrayIndex = i;
+                    arrays.computeIfAbsent(t.arrayId, k -> new ArrayList<>(copies.size())).add(t);
+                }
                 // resolve batch-internal references to real ids, so the journal is self-contained
                 for (DependencyDTO d : s.dependencies) {
                     if (d.taskId.startsWith("#")) d.taskId = created[Integer.parseInt(d.taskId.substring(1))].id;
@@ -369,6 +389,15 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         if (s.name == null || s.name.isBlank()) s.name = hasCommand ? Path.of(s.command.get(0)).getFileName().toString() : s.function;
         if (s.resources == null) s.resources = new org.kumiki.scheduler.api.dto.ResourcesDTO();
         if (s.resources.cpus < 1) throw new TaskRejectedException(prefix + "cpus must be at least 1, got " + s.resources.cpus);
+        if (s.resources.tasks < 1) throw new TaskRejectedException(prefix + "tasks (ranks) must be at least 1, got " + s.resources.tasks);
+        if (s.resources.nodes < 1) throw new TaskRejectedException(prefix + "nodes must be at least 1, got " + s.resources.nodes);
+        if (s.resources.cpusPerTask < 1) throw new TaskRejectedException(prefix + "cpus per task must be at least 1, got " + s.resources.cpusPerTask);
+        if (s.resources.nodes > s.resources.tasks) {
+            throw new TaskRejectedException(prefix + "nodes (" + s.resources.nodes + ") must not exceed tasks (" + s.resources.tasks + "): every node needs a rank");
+        }
+        if ((long) s.resources.tasks * s.resources.cpusPerTask > 1_000_000) throw new TaskRejectedException(prefix + "tasks x cpus per task over 1,000,000");
+        if (s.launcher == null) s.launcher = org.kumiki.scheduler.api.Launcher.AUTO;
+        if (hasFunction && s.resources.tasks > 1) throw new TaskRejectedException(prefix + "a function task runs as one rank; tasks must be 1, got " + s.resources.tasks);
         if (s.resources.gpus < 0) throw new TaskRejectedException(prefix + "gpus must not be negative, got " + s.resources.gpus);
         if (s.resources.memoryBytes < 0) throw new TaskRejectedException(prefix + "memory must not be negative, got " + s.resources.memoryBytes);
         if (s.resources.walltimeSeconds < 0) throw new TaskRejectedException(prefix + "walltime must not be negative, got " + s.resources.walltimeSeconds + " s");
@@ -388,6 +417,85 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         }
         if (s.labels == null) s.labels = new LinkedHashMap<>();
         return s;
+    }
+
+    /** A dependency on {@code array-N} stands for one on each of its elements. */
+    private void expandArrayDependencies(TaskSpec s, String prefix) {
+        boolean any = false;
+        for (DependencyDTO d : s.dependencies) any |= d.taskId.startsWith("array-");
+        if (!any) return;
+        List<DependencyDTO> out = new ArrayList<>();
+        for (DependencyDTO d : s.dependencies) {
+            if (!d.taskId.startsWith("array-")) {
+                out.add(d);
+                continue;
+            }
+            List<Task> elements = arrays.get(d.taskId);
+            if (elements == null) throw new TaskRejectedException(prefix + "unknown dependency " + d.taskId);
+            for (Task e : elements) out.add(DependencyDTO.of(e.id, d.type));
+        }
+        s.dependencies = out;
+    }
+
+    /**
+     * Whether a batch becomes one task array: two or more specs on one backend that differ only
+     * in command arguments, environment, working directory, output files, name and labels.
+     * Asked for explicitly (label kumiki.array=true), incompatible specs are rejected in one
+     * line; otherwise they simply go as separate tasks.
+     */
+    private static boolean arrayOf(List<TaskSpec> specs, List<Slot> routes) {
+        boolean explicit = false;
+        for (TaskSpec s : specs) {
+            String v = s.labels.get(ARRAY_LABEL);
+            if ("false".equalsIgnoreCase(v)) return false;
+            if ("true".equalsIgnoreCase(v)) explicit = true;
+            String throttle = s.labels.get(ARRAY_THROTTLE_LABEL);
+            if (throttle != null) {
+                int n;
+                try {
+                    n = Integer.parseInt(throttle.strip());
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+                if (n < 1) throw new TaskRejectedException("label " + ARRAY_THROTTLE_LABEL + " must be a whole number of at least 1, got '" + throttle + "'");
+            }
+        }
+        if (specs.size() < 2) return false;
+        TaskSpec first = specs.get(0);
+        for (int i = 1; i < specs.size(); i++) {
+            String why = incompatible(first, routes.get(0), specs.get(i), routes.get(i));
+            if (why == null) continue;
+            if (explicit) throw new TaskRejectedException("task #" + i + " cannot be in one array with task #0: " + why);
+            return false;
+        }
+        return true;
+    }
+
+    private static String incompatible(TaskSpec a, Slot sa, TaskSpec b, Slot sb) {
+        if (sa != sb) return "different backend ('" + sa.name + "' and '" + sb.name + "')";
+        if ((a.function == null) != (b.function == null) || (a.function != null && !a.function.equals(b.function))) {
+            return "different function (" + a.function + " and " + b.function + ")";
+        }
+        if (a.function == null && !a.command.get(0).equals(b.command.get(0))) {
+            return "different executable (" + a.command.get(0) + " and " + b.command.get(0) + ")";
+        }
+        org.kumiki.scheduler.api.dto.ResourcesDTO ra = a.resources, rb = b.resources;
+        if (ra.cpus != rb.cpus || ra.gpus != rb.gpus || ra.memoryBytes != rb.memoryBytes || ra.walltimeSeconds != rb.walltimeSeconds
+                || ra.nodes != rb.nodes || ra.tasks != rb.tasks || ra.cpusPerTask != rb.cpusPerTask) return "different resources";
+        if (!java.util.Objects.equals(a.partition, b.partition)) return "different partition";
+        if (a.launcher != b.launcher) return "different launcher";
+        if (a.priority != b.priority) return "different priority";
+        if (!sameDependencies(a, b)) return "different dependencies";
+        return null;
+    }
+
+    private static boolean sameDependencies(TaskSpec a, TaskSpec b) {
+        if (a.dependencies.size() != b.dependencies.size()) return false;
+        for (int i = 0; i < a.dependencies.size(); i++) {
+            DependencyDTO x = a.dependencies.get(i), y = b.dependencies.get(i);
+            if (x.taskId.startsWith("#") || !x.taskId.equals(y.taskId) || x.type != y.type) return false;
+        }
+        return true;
     }
 
     private static void checkBatchCycles(List<TaskSpec> specs) {
@@ -448,7 +556,11 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             throw new TaskRejectedException(prefix + (slots.isEmpty() ? "no execution backend is available" : "unknown backend '" + name + "' (available: " + String.join(", ", slots.keySet()) + ")"));
         }
         ExecutionBackend.Capacity c = slot.cap;
-        if (c.cpus >= 0 && s.resources.cpus > c.cpus) throw new TaskRejectedException(prefix + "needs " + s.resources.cpus + " cpus but backend '" + name + "' has " + c.cpus);
+        long cpus = Math.max(s.resources.cpus, (long) s.resources.tasks * s.resources.cpusPerTask);
+        if (c.cpus >= 0 && cpus > c.cpus) {
+            throw new TaskRejectedException(prefix + "needs " + cpus + " cpus" + (s.resources.tasks > 1 ? " (" + s.resources.tasks + " ranks x " + s.resources.cpusPerTask + ")" : "")
+                    + " but backend '" + name + "' has " + c.cpus);
+        }
         if (c.gpus >= 0 && s.resources.gpus > c.gpus) throw new TaskRejectedException(prefix + "needs " + s.resources.gpus + " GPUs but backend '" + name + "' has " + c.gpus);
         if (c.memoryBytes >= 0 && s.resources.memoryBytes > c.memoryBytes) {
             throw new TaskRejectedException(prefix + "needs " + (s.resources.memoryBytes >> 20) + " MiB of memory but backend '" + name + "' has " + (c.memoryBytes >> 20) + " MiB");
@@ -498,7 +610,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
                     || (dt.state != TaskState.RUNNING && dt.state != TaskState.PENDING)) return;
             nativeDeps.add(NATIVE[d.type().ordinal()] + ":" + dt.backendJobId);
         }
-        t.nativeDeps = List.copyOf(nativeDeps);
+        t.nativeDeps = List.copyOf(collapseArrays(t, nativeDeps));
         t.state = TaskState.PENDING;
         t.reason = "waiting on " + String.join(",", nativeDeps) + " in backend '" + t.backend + "'";
         persist(t);
@@ -506,6 +618,43 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
     }
 
     private static final String[] NATIVE = {"afterok", "afterany", "afternotok"};
+
+    /**
+     * Dependencies on every element of an array that runs as one backend array job
+     * ({@code J_0 ... J_N}) become one on the array job ({@code afterok:J}).
+     */
+    private List<String> collapseArrays(Task t, List<String> nativeDeps) {
+        Map<String, List<Task.Dep>> byArray = new LinkedHashMap<>();
+        for (Task.Dep d : t.deps) {
+            if (d.task().arrayId != null && !d.task().state.isTerminal()) byArray.computeIfAbsent(d.task().arrayId + "|" + d.type(), k -> new ArrayList<>()).add(d);
+        }
+        if (byArray.isEmpty()) return nativeDeps;
+        List<String> out = new ArrayList<>(nativeDeps);
+        for (List<Task.Dep> group : byArray.values()) {
+            List<Task> elements = arrays.get(group.get(0).task().arrayId);
+            if (elements == null || group.size() != elements.size()) continue;
+            String job = commonArrayJob(elements);
+            if (job == null) continue;
+            String type = NATIVE[group.get(0).type().ordinal()];
+            for (Task.Dep d : group) out.remove(type + ":" + d.task().backendJobId);
+            out.add(type + ":" + job);
+        }
+        return out;
+    }
+
+    /** {@code J} when every element runs as {@code J_i} of one backend array job, else null. */
+    private static String commonArrayJob(List<Task> elements) {
+        String job = null;
+        for (Task e : elements) {
+            String id = e.backendJobId;
+            int u = id == null ? -1 : id.indexOf('_');
+            if (u <= 0) return null;
+            String j = id.substring(0, u);
+            if (job == null) job = j;
+            else if (!job.equals(j)) return null;
+        }
+        return job;
+    }
 
     private void enqueue(Task t) {
         t.state = TaskState.PENDING;
@@ -545,12 +694,12 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         EventAdmin ea = events;
         if (ea == null) return;
         Map<String, Object> p = new HashMap<>();
-        p.put("task.id", t.id);
-        p.put("task.name", t.spec.name);
-        p.put("task.state", t.state.name());
-        p.put("task.backend", t.backend);
-        if (t.exitCode != null) p.put("task.exitCode", t.exitCode);
-        Event ev = new Event("org/kumiki/scheduler/" + t.state.name(), p);
+        p.put(SchedulerTopics.TASK_ID, t.id);
+        p.put(SchedulerTopics.TASK_NAME, t.spec.name);
+        p.put(SchedulerTopics.TASK_STATE, t.state.name());
+        p.put(SchedulerTopics.TASK_BACKEND, t.backend);
+        if (t.exitCode != null) p.put(SchedulerTopics.TASK_EXIT_CODE, t.exitCode);
+        Event ev = new Event(SchedulerTopics.PREFIX + t.state.name(), p);
         after.add(() -> {
             try {
                 ea.postEvent(ev);
@@ -778,6 +927,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
 
     /** Calls the backends, outside the lock. */
     private void launch(List<Start> starts) {
+        starts = launchArrays(starts);
         for (Start st : starts) {
             try {
                 if (st.reattach()) {
@@ -794,6 +944,50 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
                 st.exec().failed("backend '" + st.slot().name + "' could not start the task: " + firstLine(String.valueOf(ex.getMessage())));
             }
         }
+    }
+
+    /**
+     * Offers the elements of one array that start together (same backend, same native
+     * dependencies) to the backend as one array job; returns the starts left to do one by one.
+     */
+    private List<Start> launchArrays(List<Start> starts) {
+        Map<String, List<Start>> groups = null;
+        for (Start st : starts) {
+            if (!st.reattach() && st.exec().task.arrayId != null) {
+                if (groups == null) groups = new LinkedHashMap<>();
+                groups.computeIfAbsent(st.slot().name + "|" + st.exec().task.arrayId + "|" + st.exec().nativeDeps, k -> new ArrayList<>()).add(st);
+            }
+        }
+        if (groups == null) return starts;
+        java.util.Set<Start> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (List<Start> g : groups.values()) {
+            if (g.size() < 2) continue;
+            Slot slot = g.get(0).slot();
+            List<org.kumiki.scheduler.api.spi.TaskExecution> execs = new ArrayList<>(g.size());
+            for (Start st : g) execs.add(st.exec());
+            int throttle = 0;
+            String label = g.get(0).exec().task.spec.labels.get(ARRAY_THROTTLE_LABEL);
+            if (label != null) {
+                try {
+                    throttle = Integer.parseInt(label.strip());
+                } catch (NumberFormatException e) {
+                    throttle = 0;
+                }
+            }
+            try {
+                if (!slot.backend.startArray(execs, throttle)) continue;
+                backoff.remove(slot.name);
+            } catch (BackendUnavailableException ex) {
+                for (Start st : g) requeueLater(slot, st.exec(), firstLine(String.valueOf(ex.getMessage())));
+            } catch (Exception ex) {
+                for (Start st : g) st.exec().failed("backend '" + slot.name + "' could not start the array: " + firstLine(String.valueOf(ex.getMessage())));
+            }
+            done.addAll(g);
+        }
+        if (done.isEmpty()) return starts;
+        List<Start> rest = new ArrayList<>(starts.size() - done.size());
+        for (Start st : starts) if (!done.contains(st)) rest.add(st);
+        return rest;
     }
 
     /** Packs ready tasks onto one backend: priority order, EASY backfill behind a blocked head. */
@@ -892,6 +1086,7 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
             for (Task t : tasks.values()) {
                 if (filter.states != null && !filter.states.isEmpty() && !filter.states.contains(t.state)) continue;
                 if (filter.backend != null && !filter.backend.equals(t.backend)) continue;
+                if (filter.arrayId != null && !filter.arrayId.equals(t.arrayId)) continue;
                 if (filter.namePrefix != null && (t.spec.name == null || !t.spec.name.startsWith(filter.namePrefix))) continue;
                 if (filter.labels != null && !filter.labels.isEmpty()
                         && !filter.labels.entrySet().stream().allMatch(e -> e.getValue() != null && e.getValue().equals(t.spec.labels.get(e.getKey())))) continue;
@@ -956,6 +1151,75 @@ public class SchedulerImpl implements Scheduler, Execution.Sink {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public List<org.kumiki.scheduler.api.dto.ArrayDTO> arrays() {
+        lock.lock();
+        try {
+            List<org.kumiki.scheduler.api.dto.ArrayDTO> out = new ArrayList<>(arrays.size());
+            for (Map.Entry<String, List<Task>> e : arrays.entrySet()) {
+                List<Task> el = e.getValue();
+                if (el.isEmpty()) continue;
+                org.kumiki.scheduler.api.dto.ArrayDTO a = new org.kumiki.scheduler.api.dto.ArrayDTO();
+                a.id = e.getKey();
+                a.name = el.get(0).spec.name;
+                a.backend = el.get(0).backend;
+                a.firstTaskId = el.get(0).id;
+                a.lastTaskId = el.get(el.size() - 1).id;
+                a.size = el.size();
+                a.submittedAt = el.get(0).submittedAt;
+                a.backendJobId = commonArrayJob(el);
+                Map<TaskState, Integer> counts = new java.util.EnumMap<>(TaskState.class);
+                for (Task t : el) counts.merge(t.state, 1, Integer::sum);
+                a.states.putAll(counts);
+                out.add(a);
+            }
+            java.util.Collections.reverse(out);
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int cancelArray(String arrayId) {
+        Map<ExecutionBackend, List<org.kumiki.scheduler.api.spi.TaskExecution>> stop = new java.util.IdentityHashMap<>();
+        List<Execution> orphans = new ArrayList<>();
+        List<Runnable> after = new ArrayList<>();
+        int n = 0;
+        lock.lock();
+        try {
+            List<Task> el = arrayId == null ? null : arrays.get(arrayId);
+            if (el == null) throw new TaskRejectedException("unknown array " + arrayId);
+            long now = System.currentTimeMillis();
+            for (Task t : el) {
+                if (t.state.isTerminal()) continue;
+                n++;
+                if (t.execution == null) {
+                    List<Task> re = awaitingReattach.get(t.backend);
+                    if (re != null) re.remove(t);
+                    finish(t, TaskState.CANCELLED, null, "cancelled with array " + arrayId + " before it ran", null, now, after);
+                } else {
+                    t.execution.cancelRequested = true;
+                    Slot s = slots.get(t.backend);
+                    if (s == null) orphans.add(t.execution);
+                    else stop.computeIfAbsent(s.backend, k -> new ArrayList<>()).add(t.execution);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+        for (Execution e : orphans) e.cancelled("cancelled (backend gone)");
+        for (Map.Entry<ExecutionBackend, List<org.kumiki.scheduler.api.spi.TaskExecution>> e : stop.entrySet()) {
+            try {
+                e.getKey().cancelAll(e.getValue());
+            } catch (RuntimeException ex) {
+                LOG.warn("backend failed to cancel array {}: {}", arrayId, ex.toString());
+            }
+        }
+        return n;
     }
 
     @Override

@@ -34,6 +34,9 @@ final class Task {
     boolean queued;
     /** Dependencies the backend enforces itself (e.g. afterok:123), when dispatched early. */
     List<String> nativeDeps = List.of();
+    /** The array this task is an element of, or null; its index there, or -1. */
+    String arrayId;
+    int arrayIndex = -1;
     /** The spec's JSON, computed once for the journal. */
     byte[] specJson;
 
@@ -48,7 +51,9 @@ final class Task {
     }
 
     int cpus() {
-        return Math.max(1, spec.resources == null ? 1 : spec.resources.cpus);
+        if (spec.resources == null) return 1;
+        long ranks = (long) Math.max(1, spec.resources.tasks) * Math.max(1, spec.resources.cpusPerTask);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(Math.max(1, spec.resources.cpus), ranks));
     }
 
     int gpus() {
@@ -77,6 +82,8 @@ final class Task {
         r.submittedAt = submittedAt;
         r.startedAt = startedAt;
         r.finishedAt = finishedAt;
+        r.arrayId = arrayId;
+        r.arrayIndex = arrayIndex;
         return r;
     }
 

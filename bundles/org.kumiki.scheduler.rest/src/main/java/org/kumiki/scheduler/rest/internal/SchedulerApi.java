@@ -28,6 +28,7 @@ import org.kumiki.platform.rest.ApiServlet;
 import org.kumiki.platform.rest.Json;
 import org.kumiki.platform.rest.Page;
 import org.kumiki.platform.rest.SseStream;
+import org.kumiki.scheduler.api.SchedulerTopics;
 import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskRejectedException;
 import org.kumiki.scheduler.api.TaskState;
@@ -57,7 +58,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 public class SchedulerApi extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
-    static final String TOPICS = "org/kumiki/scheduler/*";
+    static final String TOPICS = SchedulerTopics.ALL;
     static final int MAX_OUTPUT_LINES = 10_000;
     static final int MAX_OUTPUT_BYTES = 4 << 20;
     static final int MAX_BATCH = 1000;
@@ -323,16 +324,16 @@ public class SchedulerApi extends ApiServlet {
         Set<TaskState> states = states(call.query("state"));
         SseStream sse = call.sse();
         ServiceRegistration<EventHandler> reg = subscribe(null, ev -> {
-            Object s = ev.getProperty("task.state");
+            Object s = ev.getProperty(SchedulerTopics.TASK_STATE);
             if (!states.isEmpty() && (s == null || states.stream().noneMatch(x -> x.name().equals(String.valueOf(s))))) {
                 return;
             }
             TaskEventDTO d = new TaskEventDTO();
-            d.id = str(ev.getProperty("task.id"));
-            d.name = str(ev.getProperty("task.name"));
+            d.id = str(ev.getProperty(SchedulerTopics.TASK_ID));
+            d.name = str(ev.getProperty(SchedulerTopics.TASK_NAME));
             d.state = str(s);
-            d.backend = str(ev.getProperty("task.backend"));
-            Object x = ev.getProperty("task.exitCode");
+            d.backend = str(ev.getProperty(SchedulerTopics.TASK_BACKEND));
+            Object x = ev.getProperty(SchedulerTopics.TASK_EXIT_CODE);
             d.exitCode = x instanceof Number num ? num.intValue() : null;
             if (!sse.send("state", null, d)) {
                 // closed: the onClose callback unregisters
