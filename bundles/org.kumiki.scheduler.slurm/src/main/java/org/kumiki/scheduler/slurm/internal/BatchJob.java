@@ -71,10 +71,45 @@ final class BatchJob {
             }
         }
         b.append("exec");
+        for (String a : launcher(spec)) b.append(' ').append(a);
         for (String a : spec.command) {
             b.append(' ').append(quote(a));
         }
         b.append('\n');
+        return b.toString();
+    }
+
+    /**
+     * The words before the command of a parallel task (more than one rank): srun with PMIx
+     * (AUTO, SRUN) or mpirun inside the allocation (MPIRUN); nothing for one rank or NONE.
+     */
+    static List<String> launcher(TaskSpec spec) {
+        ResourcesDTO r = spec.resources == null ? new ResourcesDTO() : spec.resources;
+        org.kumiki.scheduler.api.Launcher l = spec.launcher == null ? org.kumiki.scheduler.api.Launcher.AUTO : spec.launcher;
+        if (r.tasks <= 1 && l != org.kumiki.scheduler.api.Launcher.SRUN && l != org.kumiki.scheduler.api.Launcher.MPIRUN) return List.of();
+        switch (l) {
+            case NONE:
+                return List.of();
+            case MPIRUN:
+                // Open MPI refuses root unless told; the allocation gives it the hosts and slots
+                return List.of("env", "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "mpirun");
+            default:
+                return List.of("srun", "--mpi=pmix");
+        }
+    }
+
+    /** One sbatch --array script: element i cds to its folder and runs its own script, output in its own files. */
+    static String arrayScript(List<String[]> elements) {
+        StringBuilder b = new StringBuilder();
+        b.append("#!/bin/sh\n");
+        b.append("# Kumiki task array of ").append(elements.size()).append('\n');
+        b.append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
+        for (int i = 0; i < elements.size(); i++) {
+            String[] e = elements.get(i); // directory, script, stdout, stderr
+            b.append(i).append(") cd -- ").append(quote(e[0])).append(" || exit 126; exec /bin/sh ").append(quote(e[1]))
+                    .append(" >").append(quote(e[2])).append(e[2].equals(e[3]) ? " 2>&1" : " 2>" + quote(e[3])).append(" ;;\n");
+        }
+        b.append("*) echo \"no element $SLURM_ARRAY_TASK_ID in this array\" >&2; exit 2 ;;\nesac\n");
         return b.toString();
     }
 
@@ -101,7 +136,13 @@ final class BatchJob {
         a.add("--job-name=" + jobName(taskId, spec.name));
         a.add("--comment=kumiki:" + oneLine(taskId));
         ResourcesDTO r = spec.resources == null ? new ResourcesDTO() : spec.resources;
-        a.add("--cpus-per-task=" + Math.max(1, r.cpus));
+        if (r.tasks > 1 || r.nodes > 1) {
+            a.add("--nodes=" + Math.max(1, r.nodes));
+            a.add("--ntasks=" + r.tasks);
+            a.add("--cpus-per-task=" + Math.max(1, r.cpusPerTask));
+        } else {
+            a.add("--cpus-per-task=" + Math.max(1, Math.max(r.cpus, r.cpusPerTask)));
+        }
         if (r.gpus > 0) a.add("--gres=gpu:" + r.gpus);
         if (r.memoryBytes > 0) a.add("--mem=" + ((r.memoryBytes + MIB - 1) / MIB) + "M");
         if (r.walltimeSeconds > 0) a.add("--time=" + ((r.walltimeSeconds + 59) / 60));

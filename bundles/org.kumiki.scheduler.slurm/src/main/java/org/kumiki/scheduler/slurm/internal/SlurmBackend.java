@@ -99,6 +99,12 @@ public class SlurmBackend implements ExecutionBackend {
 
         @AttributeDefinition(name = "Token lifespan (s)", min = "60")
         long rest_token_lifespan_s() default 3600;
+
+        @AttributeDefinition(name = "Array throttle", description = "At most this many elements of a task array run at once (sbatch --array=0-N%T) unless the spec's label kumiki.array.throttle says otherwise", min = "1")
+        int array_throttle() default 64;
+
+        @AttributeDefinition(name = "sinfo", description = "Path or name of sinfo (the partition's nodes and CPUs, to reject parallel tasks that can never fit)")
+        String sinfo() default "sinfo";
     }
 
     /** The configuration as plain values (so tests need no annotation instance). */
@@ -120,6 +126,8 @@ public class SlurmBackend implements ExecutionBackend {
         boolean restPoll;
         String workerJar = "";
         String workerJava = "java";
+        int arrayThrottle = 64;
+        String sinfo = "sinfo";
         /** False in unit tests that call {@link SlurmBackend#pollOnce()} themselves. */
         boolean pollInBackground = true;
 
@@ -142,6 +150,8 @@ public class SlurmBackend implements ExecutionBackend {
             s.restPoll = c.rest_poll();
             s.workerJar = c.worker_jar();
             s.workerJava = c.worker_java();
+            s.arrayThrottle = Math.max(1, c.array_throttle());
+            s.sinfo = c.sinfo();
             return s;
         }
     }
@@ -156,6 +166,8 @@ public class SlurmBackend implements ExecutionBackend {
         /** Whether running() was reported. */
         boolean started;
         int misses;
+        /** Slurm's own id of an array element (scontrol JobId=), once seen: sacct -c knows only that one. */
+        String rawId;
 
         Tracked(String jobId, TaskExecution execution) {
             this.jobId = jobId;
@@ -249,7 +261,74 @@ public class SlurmBackend implements ExecutionBackend {
             return "asks for " + gpus + " GPUs; Slurm nodes of this site have at most " + settings.maxGpusPerNode
                     + " (configuration max.gpus.per.node)";
         }
+        String ranks = ranksRejected(spec);
+        if (ranks != null) return ranks;
         return BatchJob.invalid(spec);
+    }
+
+    /** Nodes and CPUs per node of each partition, from sinfo (asked once, then every 60 s). */
+    private volatile Map<String, int[]> partitions;
+    private volatile long partitionsAt;
+
+    /** Why a parallel task can never fit the partition (more nodes or CPUs than it has), or null. */
+    private String ranksRejected(TaskSpec spec) {
+        if (spec.resources == null) return null;
+        int nodes = Math.max(1, spec.resources.nodes);
+        long cpus = Math.max(spec.resources.cpus, (long) spec.resources.tasks * Math.max(1, spec.resources.cpusPerTask));
+        if (nodes == 1 && cpus <= 1) return null;
+        Map<String, int[]> p = partitions();
+        if (p == null) return null; // sinfo does not answer: Slurm itself will refuse at sbatch
+        String name = BatchJob.blankToNull(spec.partition) != null ? spec.partition.trim() : defaults.partition;
+        int[] c = name == null ? p.get("") : p.get(name);
+        if (c == null) return name == null ? null : "unknown Slurm partition '" + name + "' (partitions: " + String.join(", ", new java.util.TreeSet<>(p.keySet())).replaceFirst("^, ", "") + ")";
+        String where = "partition '" + (name == null ? p.entrySet().stream().filter(e -> e.getValue() == c && !e.getKey().isEmpty()).map(Map.Entry::getKey).findFirst().orElse("default") : name) + "'";
+        if (nodes > c[0]) return "asks for " + nodes + " nodes; " + where + " has " + c[0];
+        long perNode = (cpus + nodes - 1) / nodes;
+        if (cpus > (long) c[0] * c[1] || perNode > c[1]) {
+            return "asks for " + cpus + " cpus" + (spec.resources.tasks > 1 ? " (" + spec.resources.tasks + " ranks x " + Math.max(1, spec.resources.cpusPerTask) + ")" : "")
+                    + " on " + nodes + " node" + (nodes > 1 ? "s" : "") + "; " + where + " has " + c[0] + " node" + (c[0] > 1 ? "s" : "") + " of " + c[1] + " cpus";
+        }
+        return null;
+    }
+
+    private Map<String, int[]> partitions() {
+        long now = System.currentTimeMillis();
+        if (partitions != null && now - partitionsAt < 60_000) return partitions;
+        try {
+            CommandRunner.Result r = runner.run(List.of(settings.sinfo, "-h", "-o", "%P|%D|%c"), settings.commandTimeoutMs);
+            if (!r.ok()) return partitions;
+            Map<String, int[]> m = parseSinfo(r.stdout);
+            if (m.isEmpty()) return partitions;
+            partitions = m;
+            partitionsAt = now;
+            return m;
+        } catch (IOException e) {
+            return partitions;
+        }
+    }
+
+    /** {@code sinfo -h -o '%P|%D|%c'}: partition (a trailing * marks the default, also stored as ""), nodes, cpus per node. */
+    static Map<String, int[]> parseSinfo(String out) {
+        Map<String, int[]> m = new HashMap<>();
+        if (out == null) return m;
+        for (String line : out.split("\n")) {
+            String[] f = line.strip().split("\\|");
+            if (f.length < 3) continue;
+            try {
+                String name = f[0].strip();
+                int nodes = Integer.parseInt(f[1].strip());
+                int cpus = Integer.parseInt(f[2].strip().replaceAll("[^0-9].*$", ""));
+                boolean isDefault = name.endsWith("*");
+                if (isDefault) name = name.substring(0, name.length() - 1);
+                int[] prev = m.get(name);
+                int[] v = prev == null ? new int[] {nodes, cpus} : new int[] {prev[0] + nodes, Math.max(prev[1], cpus)};
+                m.put(name, v);
+                if (isDefault) m.put("", v);
+            } catch (NumberFormatException e) {
+                // a header or an odd line
+            }
+        }
+        return m;
     }
 
     @Override
@@ -276,6 +355,88 @@ public class SlurmBackend implements ExecutionBackend {
         execution.queued(jobId); // running() when the poller sees it start
     }
 
+    /**
+     * One {@code sbatch --array=0-N%T} for several attempts: each element gets its own script
+     * and output files in its own task folder, and its job id {@code J_i}.
+     */
+    @Override
+    public boolean startArray(List<TaskExecution> elements, int throttle) throws Exception {
+        if (rest != null || elements.size() < 2) return false;
+        List<String[]> parts = new ArrayList<>(elements.size());
+        List<TaskExecution> reports = new ArrayList<>(elements.size());
+        for (TaskExecution execution : elements) {
+            TaskSpec spec = execution.spec();
+            String why = rejects(spec);
+            if (why != null) throw new IllegalArgumentException(execution.taskId() + ": " + why);
+            Path dir = execution.taskDirectory();
+            Files.createDirectories(dir);
+            TaskExecution report = execution;
+            if (spec.function != null) {
+                Path args = WorkerExecution.argumentsFile(execution);
+                Files.writeString(args, spec.arguments == null ? "null" : spec.arguments, StandardCharsets.UTF_8);
+                spec = WorkerExecution.asCommand(spec, settings.workerJava, settings.workerJar, args, WorkerExecution.resultFile(execution));
+                report = new WorkerExecution(execution, WorkerExecution.resultFile(execution));
+            }
+            Path script = dir.resolve("slurm-" + execution.attempt() + ".sh");
+            Files.writeString(script, BatchJob.script(execution.taskId(), execution.attempt(), spec), StandardCharsets.UTF_8);
+            String out = BatchJob.blankToNull(spec.stdout) != null ? spec.stdout : dir.resolve("stdout").toString();
+            String err = BatchJob.blankToNull(spec.stderr) != null ? spec.stderr : dir.resolve("stderr").toString();
+            parts.add(new String[] {dir.toString(), script.toString(), out, err});
+            reports.add(report);
+        }
+        TaskExecution first = elements.get(0);
+        Path dir = first.taskDirectory();
+        Path script = dir.resolve("array-" + first.attempt() + ".sh");
+        Files.writeString(script, BatchJob.arrayScript(parts), StandardCharsets.UTF_8);
+        TaskSpec spec = first.spec();
+        List<String> argv = new ArrayList<>();
+        argv.add(settings.sbatch);
+        List<String> args = BatchJob.sbatchArguments(first.taskId(), spec, dir, script, first.nativeDependencies(), defaults);
+        // the array's own output (the case statement's errors) goes beside its script
+        args.replaceAll(a -> a.startsWith("--output=") ? "--output=" + dir.resolve("array-%a.out")
+                : a.startsWith("--error=") ? "--error=" + dir.resolve("array-%a.out") : a);
+        int t = throttle > 0 ? throttle : settings.arrayThrottle;
+        args.add(args.size() - 1, "--array=0-" + (elements.size() - 1) + (t < elements.size() ? "%" + t : ""));
+        argv.addAll(args);
+        String jobId = runSbatch(argv);
+        for (int i = 0; i < elements.size(); i++) {
+            track(jobId + "_" + i, elements.get(i), reports.get(i));
+        }
+        LOG.debug("{} tasks from {} submitted as Slurm array job {}", elements.size(), first.taskId(), jobId);
+        for (int i = 0; i < elements.size(); i++) elements.get(i).queued(jobId + "_" + i);
+        wakePoller();
+        return true;
+    }
+
+    /** One scancel for many jobs (a whole array). */
+    @Override
+    public void cancelAll(List<TaskExecution> executions) {
+        if (rest != null) {
+            ExecutionBackend.super.cancelAll(executions);
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        for (TaskExecution e : executions) {
+            String jobId = jobOf.get(e);
+            if (jobId == null) continue;
+            Tracked t = jobs.get(jobId);
+            if (t != null) t.cancelRequested = true;
+            ids.add(jobId);
+        }
+        for (int i = 0; i < ids.size(); i += CHUNK) {
+            List<String> argv = new ArrayList<>();
+            argv.add(settings.scancel);
+            argv.addAll(ids.subList(i, Math.min(ids.size(), i + CHUNK)));
+            try {
+                CommandRunner.Result r = runner.run(argv, settings.commandTimeoutMs);
+                if (!r.ok()) LOG.warn("scancel of {} jobs failed: {}", argv.size() - 1, r.errorLine());
+            } catch (IOException e) {
+                LOG.warn("scancel of {} jobs failed: {}", argv.size() - 1, e.getMessage());
+            }
+        }
+        wakePoller();
+    }
+
     private String submitRest(TaskExecution execution, TaskSpec spec, String script) throws IOException, BackendUnavailableException {
         try {
             return rest.submit(script, SlurmRest.jobProperties(execution.taskId(), spec, execution.taskDirectory(),
@@ -299,6 +460,10 @@ public class SlurmBackend implements ExecutionBackend {
         List<String> argv = new ArrayList<>();
         argv.add(settings.sbatch);
         argv.addAll(BatchJob.sbatchArguments(execution.taskId(), spec, dir, script, execution.nativeDependencies(), defaults));
+        return runSbatch(argv);
+    }
+
+    private String runSbatch(List<String> argv) throws IOException, BackendUnavailableException {
         CommandRunner.Result r;
         try {
             r = runner.run(argv, settings.commandTimeoutMs);
@@ -399,7 +564,17 @@ public class SlurmBackend implements ExecutionBackend {
     /** One poll of every tracked job. Package-private for tests. */
     synchronized void pollOnce() {
         if (jobs.isEmpty()) return;
-        List<String> ids = new ArrayList<>(jobs.keySet());
+        List<String> ids = new ArrayList<>(jobs.size());
+        Map<String, List<Tracked>> arrayJobs = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Tracked> e : jobs.entrySet()) {
+            int u = e.getKey().indexOf('_');
+            if (u > 0 && !restPoll) arrayJobs.computeIfAbsent(e.getKey().substring(0, u), k -> new ArrayList<>()).add(e.getValue());
+            else ids.add(e.getKey());
+        }
+        for (Map.Entry<String, List<Tracked>> a : arrayJobs.entrySet()) {
+            if (!pollArray(a.getKey(), a.getValue())) return; // controller down
+        }
+        if (ids.isEmpty()) return;
         Map<String, SlurmStatus> queued = new HashMap<>();
         if (restPoll) {
             try {
@@ -496,6 +671,78 @@ public class SlurmBackend implements ExecutionBackend {
                 finish(t, o);
             }
         }
+    }
+
+    /**
+     * One {@code scontrol show job -o J} for every element of array job J: each started element
+     * on its own line (JobId, ArrayTaskId, JobState, ExitCode, Reason), the pending ones on one
+     * line with a range ({@code ArrayTaskId=5-199%64}). Elements the controller has forgotten
+     * are looked up by their own job ids in the completion file. Returns false when the
+     * controller does not answer.
+     */
+    private boolean pollArray(String arrayJob, List<Tracked> elements) {
+        Map<String, SlurmStatus> seen = new HashMap<>();
+        Map<String, String> rawIds = new HashMap<>();
+        java.util.Set<String> pending = new java.util.HashSet<>();
+        boolean known;
+        try {
+            CommandRunner.Result r = runner.run(List.of(settings.scontrol, "show", "job", "-o", arrayJob), settings.commandTimeoutMs);
+            if (!r.ok()) {
+                if (!r.errorLine().contains("Invalid job id")) {
+                    squeueFailed(r.errorLine());
+                    return false;
+                }
+                known = false;
+            } else {
+                known = true;
+                SlurmStatus.parseArrayScontrol(r.stdout, seen, rawIds, pending);
+            }
+        } catch (IOException e) {
+            squeueFailed(e.getMessage());
+            return false;
+        }
+        if (controllerDown) {
+            LOG.info("Slurm controller answers again; following {} jobs", jobs.size());
+            controllerDown = false;
+        }
+        backoffMs = 0;
+        List<String> forgotten = new ArrayList<>();
+        for (Tracked t : elements) {
+            String raw = rawIds.get(t.jobId);
+            if (raw != null) t.rawId = raw;
+            if (!seen.containsKey(t.jobId) && !pending.contains(t.jobId) && t.rawId != null) forgotten.add(t.rawId);
+        }
+        Map<String, SlurmStatus> ended = new HashMap<>();
+        if (!forgotten.isEmpty()) sacct(forgotten, true, ended);
+        for (Tracked t : elements) {
+            SlurmStatus s = seen.get(t.jobId);
+            if (s == null && pending.contains(t.jobId)) {
+                t.misses = 0;
+                continue;
+            }
+            if (s == null && t.rawId != null && ended.containsKey(t.rawId)) {
+                SlurmStatus e = ended.get(t.rawId);
+                s = new SlurmStatus(t.jobId, e.state, e.exitCode, e.signal, e.reason);
+            }
+            if (s == null && known && (t.cancelRequested || t.execution.isCancelRequested())) {
+                // a pending element cancelled on its own leaves no trace in Slurm
+                s = new SlurmStatus(t.jobId, "CANCELLED", -1, -1, null);
+            }
+            if (s == null) {
+                if (++t.misses >= MISSES_BEFORE_LOST) {
+                    finish(t, Outcome.lost("Slurm no longer knows array element " + t.jobId + (known ? "" : " (array job unknown to scontrol)")));
+                }
+                continue;
+            }
+            t.misses = 0;
+            if (!t.started && s.hasStarted()) {
+                t.started = true;
+                t.execution.running(t.jobId);
+            }
+            Outcome o = Outcome.of(s, t.cancelRequested || t.execution.isCancelRequested());
+            if (o != null) finish(t, o);
+        }
+        return true;
     }
 
     private void sacct(List<String> ids, boolean completionFile, Map<String, SlurmStatus> into) {

@@ -98,6 +98,53 @@ final class SlurmStatus {
         return new SlurmStatus(id, state, ec[0], ec[1], kv.get("Reason"));
     }
 
+    /**
+     * {@code scontrol show job -o ARRAYJOB}: one line per element that has started (or
+     * ended), keyed {@code ARRAYJOB_INDEX}, with Slurm's own id of the element in
+     * {@code rawIds}; lines with an index range ({@code 5-199%64}, {@code 3,7-9}) are
+     * elements that never started: still pending (added to {@code pending}) or ended together
+     * (a cancelled array: each gets the line's state).
+     */
+    static void parseArrayScontrol(String out, Map<String, SlurmStatus> into, Map<String, String> rawIds, Set<String> pending) {
+        if (out == null) return;
+        for (String line : out.split("\n")) {
+            if (line.isBlank()) continue;
+            Map<String, String> kv = new LinkedHashMap<>();
+            for (String tok : line.strip().split("\\s+")) {
+                int eq = tok.indexOf('=');
+                if (eq > 0 && !kv.containsKey(tok.substring(0, eq))) kv.put(tok.substring(0, eq), tok.substring(eq + 1));
+            }
+            String array = kv.get("ArrayJobId");
+            String index = kv.get("ArrayTaskId");
+            String state = kv.get("JobState");
+            if (array == null || index == null || state == null) continue;
+            if (index.matches("[0-9]+")) {
+                String id = array + "_" + index;
+                int[] ec = parseExitCode(kv.get("ExitCode"));
+                into.put(id, new SlurmStatus(id, state, ec[0], ec[1], kv.get("Reason")));
+                if (kv.get("JobId") != null) rawIds.put(id, kv.get("JobId"));
+                continue;
+            }
+            String ranges = index.replaceAll("%.*$", "");
+            for (String r : ranges.split(",")) {
+                String[] ab = r.split("-");
+                try {
+                    int a = Integer.parseInt(ab[0].strip());
+                    int b = ab.length > 1 ? Integer.parseInt(ab[1].strip().replaceAll(":.*$", "")) : a;
+                    SlurmStatus all = new SlurmStatus(array, state, -1, -1, kv.get("Reason"));
+                    int[] ec = parseExitCode(kv.get("ExitCode"));
+                    for (int i = a; i <= b && i - a < 1_000_000; i++) {
+                        // elements that never started: still pending, or all ended at once (cancelled)
+                        if (all.isActive()) pending.add(array + "_" + i);
+                        else into.put(array + "_" + i, new SlurmStatus(array + "_" + i, state, ec[0], ec[1], kv.get("Reason")));
+                    }
+                } catch (NumberFormatException e) {
+                    // not a range we know
+                }
+            }
+        }
+    }
+
     /** {@code N:S} to {N, S}; {-1, -1} when it does not parse. */
     static int[] parseExitCode(String s) {
         if (s == null) return new int[] {-1, -1};
