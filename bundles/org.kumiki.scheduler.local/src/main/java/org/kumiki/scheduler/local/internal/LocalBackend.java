@@ -118,7 +118,12 @@ public class LocalBackend implements ExecutionBackend {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addFunction(TaskFunction f, Map<String, Object> props) {
         Object n = props.get(TaskFunction.NAME);
-        if (n == null) return;
+        if (!(n instanceof String) || ((String) n).isBlank()) {
+            LOG.warn("refused TaskFunction service {} ({}): property {} must be a non-blank String, is {}",
+                    props.get("service.id"), f.getClass().getName(), TaskFunction.NAME,
+                    n == null ? "missing" : n.getClass().getSimpleName() + " " + n);
+            return;
+        }
         functions.put(n.toString(), f);
         for (TaskExecution e : new ArrayList<>(awaitingFunction.keySet())) {
             if (n.toString().equals(e.spec().function)) {
@@ -133,7 +138,7 @@ public class LocalBackend implements ExecutionBackend {
 
     void removeFunction(TaskFunction f, Map<String, Object> props) {
         Object n = props.get(TaskFunction.NAME);
-        if (n != null) functions.remove(n.toString(), f);
+        if (n instanceof String) functions.remove(n, f);
     }
 
     @Override
@@ -146,10 +151,47 @@ public class LocalBackend implements ExecutionBackend {
         if (spec.function != null && !functions.containsKey(spec.function)) {
             return "unknown function '" + spec.function + "'" + (functions.isEmpty() ? " (none registered)" : " (registered: " + String.join(", ", new java.util.TreeSet<>(functions.keySet())) + ")");
         }
+        if (spec.resources != null && spec.resources.nodes > 1) {
+            return "spans " + spec.resources.nodes + " nodes; the local backend is one node (use --backend slurm)";
+        }
+        if (spec.launcher == org.kumiki.scheduler.api.Launcher.SRUN) return "launcher SRUN needs Slurm; locally parallel tasks run under mpirun (AUTO or MPIRUN)";
+        if (spec.function == null && !commandLine(spec).equals(spec.command) && !mpirunFound()) {
+            return "a parallel task runs under mpirun, which is not installed here (apt-get install openmpi-bin)";
+        }
         if (spec.workingDirectory != null && !Files.isDirectory(Path.of(spec.workingDirectory))) {
             return "working directory " + spec.workingDirectory + " does not exist";
         }
         return null;
+    }
+
+    /**
+     * The command, for a parallel task (more than one rank) under {@code mpirun -np N}
+     * (launcher AUTO or MPIRUN; NONE runs the command as it is). The scheduler has reserved
+     * tasks x cpusPerTask cores for it.
+     */
+    private static volatile Boolean mpirun;
+
+    private static boolean mpirunFound() {
+        Boolean m = mpirun;
+        if (m == null) {
+            m = false;
+            for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+                if (!d.isEmpty() && Files.isExecutable(Path.of(d, "mpirun"))) m = true;
+            }
+            mpirun = m;
+        }
+        return m;
+    }
+
+    static List<String> commandLine(TaskSpec spec) {
+        org.kumiki.scheduler.api.Launcher l = spec.launcher == null ? org.kumiki.scheduler.api.Launcher.AUTO : spec.launcher;
+        int ranks = spec.resources == null ? 1 : spec.resources.tasks;
+        if (l == org.kumiki.scheduler.api.Launcher.NONE || (ranks <= 1 && l != org.kumiki.scheduler.api.Launcher.MPIRUN)) return spec.command;
+        List<String> cmd = new java.util.ArrayList<>(List.of("mpirun", "-np", Integer.toString(Math.max(1, ranks)), "--oversubscribe", "--bind-to", "none"));
+        int perRank = spec.resources == null ? 1 : Math.max(1, spec.resources.cpusPerTask);
+        if (perRank > 1) cmd.addAll(List.of("-x", "OMP_NUM_THREADS=" + perRank));
+        cmd.addAll(spec.command);
+        return cmd;
     }
 
     @Override
@@ -213,7 +255,7 @@ public class LocalBackend implements ExecutionBackend {
 
     private void startProcess(TaskExecution e) throws IOException {
         TaskSpec spec = e.spec();
-        ProcessBuilder pb = new ProcessBuilder(spec.command);
+        ProcessBuilder pb = new ProcessBuilder(commandLine(spec));
         if (spec.workingDirectory != null) pb.directory(new File(spec.workingDirectory));
         pb.environment().putAll(spec.environment);
         int[] gpus = e.gpus();
@@ -223,6 +265,11 @@ public class LocalBackend implements ExecutionBackend {
         pb.environment().put("KUMIKI_TASK_ID", e.taskId());
         pb.environment().put(ProcessTable.MARKER, ProcessTable.marker(e.taskDirectory(), e.attempt()));
         pb.environment().put("KUMIKI_CPUS", Integer.toString(Math.max(1, spec.resources.cpus)));
+        if (spec.resources.tasks > 1 && "root".equals(System.getProperty("user.name"))) {
+            // Open MPI refuses to run as root unless told
+            pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
+            pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+        }
         Path out = spec.stdout != null ? Path.of(spec.stdout) : null;
         Path err = spec.stderr != null ? Path.of(spec.stderr) : null;
         if (out == null || err == null) {
