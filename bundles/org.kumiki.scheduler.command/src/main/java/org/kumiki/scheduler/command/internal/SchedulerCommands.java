@@ -23,6 +23,8 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.kumiki.scheduler.api.Scheduler;
+import org.kumiki.scheduler.api.TaskState;
+import org.kumiki.scheduler.api.dto.ArrayDTO;
 import org.kumiki.scheduler.api.dto.BackendDTO;
 import org.kumiki.scheduler.api.dto.ResourcesDTO;
 import org.kumiki.scheduler.api.dto.TaskFilter;
@@ -39,7 +41,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code sched:wait} without arguments or with numeric arguments.
  */
 @Component(service = Object.class)
-@GogoCommand(scope = "sched", function = {"submit", "list", "show", "cancel", "backends"})
+@GogoCommand(scope = "sched", function = {"submit", "list", "show", "cancel", "backends", "arrays"})
 public class SchedulerCommands {
 
     /** What {@code help sched:submit} shows for its arguments; every {@link SubmitParser.Opt}. */
@@ -62,6 +64,12 @@ public class SchedulerCommands {
             + "             --error FILE         file for standard error\n"
             + "         -f, --function NAME      run this Kumiki function instead of a command\n"
             + "         -a, --args JSON          JSON arguments of the function\n"
+            + "             --nodes N            nodes the task spans (default 1; Slurm)\n"
+            + "             --ntasks N           parallel tasks (MPI ranks), at least 1 (default 1)\n"
+            + "             --cpus-per-task N    CPU cores per rank (default 1)\n"
+            + "             --launcher NAME      auto, none, srun or mpirun (default auto: srun on Slurm, mpirun -np N locally)\n"
+            + "             --array A-B          one task per index A..B as one task array (KUMIKI_ARRAY_INDEX in the environment)\n"
+            + "             --throttle N         at most N array elements at once (with --array)\n"
             + "         Long options also take --opt=VALUE. Example: sched:submit -n fit -c 4 -m 8G -t 2:00:00 python fit.py --epochs 10";
 
     private final Scheduler scheduler;
@@ -81,6 +89,12 @@ public class SchedulerCommands {
     public String submit(@Descriptor(SUBMIT_USAGE) String... args) {
         if (SubmitParser.isHelp(args)) return "sched:submit " + SUBMIT_USAGE.replace("\n         ", "\n  ") + "\n";
         TaskSpec spec = SubmitParser.parse(args);
+        List<TaskSpec> specs = SubmitParser.expand(spec);
+        if (specs.size() > 1) {
+            List<TaskRecordDTO> rs = scheduler.submitAll(specs); // TaskRejectedException passes through unchanged
+            TaskRecordDTO f = rs.get(0), l = rs.get(rs.size() - 1);
+            return "Submitted " + (f.arrayId != null ? f.arrayId + ": " : "") + f.id + ".." + l.id + " (" + rs.size() + " tasks)\n";
+        }
         TaskRecordDTO r = scheduler.submit(spec); // TaskRejectedException passes through unchanged
         if (r == null) throw new IllegalStateException("the scheduler returned no record for the submitted task");
         StringBuilder sb = new StringBuilder("Submitted ").append(r.id).append(" (").append(r.state).append(')');
@@ -116,7 +130,7 @@ public class SchedulerCommands {
         }
         List<TaskRecordDTO> records = scheduler.list(filter);
         if (records == null || records.isEmpty()) return "No tasks.\n";
-        return table(records).toString();
+        return compactTable(records).toString();
     }
 
     @Descriptor("Show everything known about a task: state, times, spec, reason, result")
@@ -131,14 +145,46 @@ public class SchedulerCommands {
         return sb.toString();
     }
 
-    @Descriptor("Cancel tasks that have not ended (dependents waiting with afterok are cancelled too)")
-    public String cancel(@Descriptor("task ids to cancel") String... ids) {
+    @Descriptor("List the task arrays (a batch run as one Slurm job array) with their elements per state")
+    public String arrays() {
+        List<ArrayDTO> arrays = scheduler.arrays();
+        if (arrays == null || arrays.isEmpty()) return "No arrays.\n";
+        long now = clock.millis();
+        TextTable t = new TextTable("ARRAY", "TASKS", "NAME", "BACKEND", "JOBID", "STATES", "SUBMITTED");
+        for (ArrayDTO a : arrays) {
+            t.row(a.id, a.firstTaskId + ".." + a.lastTaskId, a.name, a.backend, a.backendJobId, states(a.states), Format.when(a.submittedAt, now));
+        }
+        return t.toString();
+    }
+
+    /** {@code 812 done, 150 running, 38 pending}: counts per state, most advanced first. */
+    static String states(Map<TaskState, Integer> counts) {
+        StringBuilder b = new StringBuilder();
+        for (TaskState s : new TaskState[] {TaskState.COMPLETED, TaskState.FAILED, TaskState.CANCELLED, TaskState.TIMED_OUT, TaskState.LOST,
+                TaskState.RUNNING, TaskState.PENDING, TaskState.BLOCKED}) {
+            Integer n = counts.get(s);
+            if (n == null || n == 0) continue;
+            if (b.length() > 0) b.append(", ");
+            b.append(n).append(' ').append(s == TaskState.COMPLETED ? "done" : s.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        }
+        return b.toString();
+    }
+
+    @Descriptor("Cancel tasks that have not ended (dependents waiting with afterok are cancelled too); an array id (array-N) cancels all its elements")
+    public String cancel(@Descriptor("task ids or array ids to cancel") String... ids) {
         List<String> list = ids(ids, "sched:cancel");
+        java.util.Set<String> arrayIds = new java.util.HashSet<>();
+        for (ArrayDTO a : scheduler.arrays()) arrayIds.add(a.id);
         for (String id : list) {
-            if (scheduler.get(id).isEmpty()) throw unknown(id); // check all before cancelling any
+            if (id.startsWith("array-") ? !arrayIds.contains(id) : scheduler.get(id).isEmpty()) throw unknown(id); // check all before cancelling any
         }
         TextTable t = new TextTable("ID", "RESULT");
         for (String id : list) {
+            if (id.startsWith("array-")) {
+                int n = scheduler.cancelArray(id);
+                t.row(id, n == 0 ? "already ended" : "cancelled " + n + " element" + (n == 1 ? "" : "s"));
+                continue;
+            }
             boolean cancelled = scheduler.cancel(id); // TaskRejectedException for an unknown id passes through
             if (cancelled) {
                 t.row(id, "cancelled");
@@ -215,6 +261,44 @@ public class SchedulerCommands {
         return t;
     }
 
+    /**
+     * The list, with the elements of a task array listed in it folded into one row:
+     * {@code task-12[0-999]} and the counts per state ({@code 812 done, 150 running, 38 pending}).
+     */
+    TextTable compactTable(List<TaskRecordDTO> records) {
+        Map<String, List<TaskRecordDTO>> byArray = new LinkedHashMap<>();
+        for (TaskRecordDTO r : records) if (r != null && r.arrayId != null) byArray.computeIfAbsent(r.arrayId, k -> new ArrayList<>()).add(r);
+        byArray.values().removeIf(l -> l.size() < 2);
+        if (byArray.isEmpty()) return table(records);
+        long now = clock.millis();
+        TextTable t = new TextTable("ID", "NAME", "STATE", "BACKEND", "JOBID", "EXIT", "ATTEMPT", "SUBMITTED", "RUNTIME");
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (TaskRecordDTO r : records) {
+            if (r == null) continue;
+            List<TaskRecordDTO> el = r.arrayId == null ? null : byArray.get(r.arrayId);
+            if (el != null) {
+                if (!shown.add(r.arrayId)) continue;
+                TaskRecordDTO first = el.get(0), last = el.get(0);
+                Map<TaskState, Integer> counts = new java.util.EnumMap<>(TaskState.class);
+                java.util.Set<String> jobs = new java.util.TreeSet<>();
+                for (TaskRecordDTO e : el) {
+                    if (e.arrayIndex < first.arrayIndex) first = e;
+                    if (e.arrayIndex > last.arrayIndex) last = e;
+                    counts.merge(e.state, 1, Integer::sum);
+                    if (e.backendJobId != null) jobs.add(e.backendJobId.replaceAll("_[0-9]+$", ""));
+                }
+                String name = first.spec == null ? "" : first.spec.name;
+                t.row(first.id + "[" + first.arrayIndex + "-" + last.arrayIndex + "]", name + " (" + el.size() + " of " + r.arrayId + ")",
+                        states(counts), first.backend, jobs.size() == 1 ? jobs.iterator().next() : jobs.isEmpty() ? "" : jobs.size() + " jobs",
+                        "", "", Format.when(first.submittedAt, now), "");
+                continue;
+            }
+            t.row(r.id, r.spec == null ? "" : r.spec.name, r.state, r.backend, r.backendJobId, r.exitCode,
+                    r.attempt == 0 ? "" : String.valueOf(r.attempt), Format.when(r.submittedAt, now), Format.runtime(r, now));
+        }
+        return t;
+    }
+
     String show(TaskRecordDTO r) {
         long now = clock.millis();
         TaskSpec s = r.spec == null ? new TaskSpec() : r.spec;
@@ -244,6 +328,11 @@ public class SchedulerCommands {
         t.row("stderr", s.stderr);
         t.row("cpus", res.cpus);
         t.row("gpus", res.gpus);
+        if (res.tasks > 1 || res.nodes > 1 || res.cpusPerTask > 1) {
+            t.row("ranks", res.tasks + " on " + res.nodes + " node" + (res.nodes == 1 ? "" : "s") + ", " + res.cpusPerTask + " cpus each, launcher "
+                    + String.valueOf(s.launcher).toLowerCase(java.util.Locale.ROOT));
+        }
+        if (r.arrayId != null) t.row("array", r.arrayId + " element " + r.arrayIndex);
         t.row("memory", res.memoryBytes <= 0 ? "unspecified" : Format.bytes(res.memoryBytes) + " (" + res.memoryBytes + " bytes)");
         t.row("walltime", Format.walltime(res.walltimeSeconds));
         t.row("dependencies", Parse.dependencies(s.dependencies));

@@ -37,7 +37,13 @@ final class SubmitParser {
         OUTPUT("-o", "--output", "FILE", "file for standard output"),
         ERROR(null, "--error", "FILE", "file for standard error"),
         FUNCTION("-f", "--function", "NAME", "run this Kumiki function instead of a command"),
-        ARGS("-a", "--args", "JSON", "JSON arguments of the function");
+        ARGS("-a", "--args", "JSON", "JSON arguments of the function"),
+        NODES(null, "--nodes", "N", "nodes the task spans (default 1; Slurm)"),
+        NTASKS(null, "--ntasks", "N", "parallel tasks (MPI ranks), at least 1 (default 1)"),
+        CPUS_PER_TASK(null, "--cpus-per-task", "N", "CPU cores per rank (default 1)"),
+        LAUNCHER(null, "--launcher", "NAME", "auto, none, srun or mpirun: how ranks start (default auto: srun on Slurm, mpirun locally)"),
+        ARRAY(null, "--array", "A-B", "submit one task per index A..B as one task array (KUMIKI_ARRAY_INDEX in the environment)"),
+        THROTTLE(null, "--throttle", "N", "at most N array elements at once (with --array)");
 
         final String shortName;
         final String longName;
@@ -67,7 +73,82 @@ final class SubmitParser {
         }
     }
 
+    /** Internal labels carrying --array until {@link #expand} turns the spec into elements. */
+    static final String ARRAY_FIRST = "kumiki.submit.array.first", ARRAY_LAST = "kumiki.submit.array.last";
+    static final int MAX_ARRAY = 100_000;
+
     private SubmitParser() {}
+
+    static org.kumiki.scheduler.api.Launcher launcher(String o, String v) {
+        for (org.kumiki.scheduler.api.Launcher l : org.kumiki.scheduler.api.Launcher.values()) {
+            if (l.name().equalsIgnoreCase(v.strip())) return l;
+        }
+        throw new IllegalArgumentException("invalid " + o + " '" + Parse.shown(v) + "': one of auto, none, srun, mpirun");
+    }
+
+    /** {@code A-B} or {@code N} (= 0..N-1). */
+    static int[] range(String o, String v) {
+        String t = v.strip();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})-([0-9]{1,9})").matcher(t);
+        int a, b;
+        if (m.matches()) {
+            a = Integer.parseInt(m.group(1));
+            b = Integer.parseInt(m.group(2));
+        } else if (t.matches("[0-9]{1,9}")) {
+            a = 0;
+            b = Integer.parseInt(t) - 1;
+        } else {
+            throw new IllegalArgumentException("invalid " + o + " '" + Parse.shown(v) + "': A-B (e.g. 0-99) or a count");
+        }
+        if (b < a) throw new IllegalArgumentException("invalid " + o + " '" + Parse.shown(v) + "': the range is empty");
+        if ((long) b - a + 1 > MAX_ARRAY) throw new IllegalArgumentException("invalid " + o + " '" + Parse.shown(v) + "': more than " + MAX_ARRAY + " elements");
+        return new int[] {a, b};
+    }
+
+    /**
+     * The specs to submit: the spec itself, or with --array one copy per index (environment
+     * KUMIKI_ARRAY_INDEX, name NAME-INDEX), asked for as one array.
+     */
+    static List<TaskSpec> expand(TaskSpec spec) {
+        String first = spec.labels.remove(ARRAY_FIRST);
+        String last = spec.labels.remove(ARRAY_LAST);
+        if (first == null) {
+            if (spec.labels.containsKey(org.kumiki.scheduler.api.Scheduler.ARRAY_THROTTLE_LABEL)) throw new IllegalArgumentException("option --throttle needs --array");
+            return List.of(spec);
+        }
+        int a = Integer.parseInt(first), b = Integer.parseInt(last);
+        List<TaskSpec> out = new ArrayList<>(b - a + 1);
+        String base = spec.name != null ? spec.name : spec.function != null ? spec.function : java.nio.file.Path.of(spec.command.get(0)).getFileName().toString();
+        for (int i = a; i <= b; i++) {
+            TaskSpec e = copy(spec);
+            e.name = base + "-" + i;
+            e.environment.put("KUMIKI_ARRAY_INDEX", Integer.toString(i));
+            e.labels.put(org.kumiki.scheduler.api.Scheduler.ARRAY_LABEL, "true");
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static TaskSpec copy(TaskSpec s) {
+        TaskSpec c = new TaskSpec();
+        c.name = s.name;
+        c.command = new ArrayList<>(s.command);
+        c.function = s.function;
+        c.arguments = s.arguments;
+        c.environment = new java.util.LinkedHashMap<>(s.environment);
+        c.workingDirectory = s.workingDirectory;
+        c.stdout = s.stdout;
+        c.stderr = s.stderr;
+        c.resources = s.resources; // shared: the scheduler copies every spec it accepts
+        c.dependencies = s.dependencies;
+        c.priority = s.priority;
+        c.retries = s.retries;
+        c.labels = new java.util.LinkedHashMap<>(s.labels);
+        c.backend = s.backend;
+        c.partition = s.partition;
+        c.launcher = s.launcher;
+        return c;
+    }
 
     static boolean isHelp(String[] args) {
         return args != null && args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"));
@@ -151,6 +232,17 @@ final class SubmitParser {
             case ERROR: spec.stderr = Parse.text(o, v); break;
             case FUNCTION: spec.function = Parse.word(o, v); break;
             case ARGS: spec.arguments = Parse.json(o, v); break;
+            case NODES: spec.resources.nodes = Parse.integer(o, v, 1, 100_000); break;
+            case NTASKS: spec.resources.tasks = Parse.integer(o, v, 1, 1_000_000); break;
+            case CPUS_PER_TASK: spec.resources.cpusPerTask = Parse.integer(o, v, 1, 100_000); break;
+            case LAUNCHER: spec.launcher = launcher(o, v); break;
+            case ARRAY: {
+                int[] r = range(o, v);
+                spec.labels.put(ARRAY_FIRST, Integer.toString(r[0]));
+                spec.labels.put(ARRAY_LAST, Integer.toString(r[1]));
+                break;
+            }
+            case THROTTLE: spec.labels.put(org.kumiki.scheduler.api.Scheduler.ARRAY_THROTTLE_LABEL, Integer.toString(Parse.integer(o, v, 1, 1_000_000))); break;
             default: throw new IllegalStateException(opt.name());
         }
     }

@@ -155,6 +155,8 @@ final class FakeScheduler implements Scheduler {
         c.submittedAt = r.submittedAt;
         c.startedAt = r.startedAt;
         c.finishedAt = r.finishedAt;
+        c.arrayId = r.arrayId;
+        c.arrayIndex = r.arrayIndex;
         return c;
     }
 }
