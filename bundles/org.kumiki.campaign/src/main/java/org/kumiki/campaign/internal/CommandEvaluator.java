@@ -70,6 +70,39 @@ public class CommandEvaluator implements Evaluator {
 
     @Override
     public String start(EvaluationRequest r) throws Exception {
+        Object task = prepare(r);
+        return task instanceof String ? (String) task : scheduler.submit((TaskSpec) task).id;
+    }
+
+    /**
+     * A batch in one {@link Scheduler#submitAll}: all or nothing, and on Slurm one job array
+     * when the steps' specs differ only in their environment, folders and labels.
+     */
+    @Override
+    public List<String> startAll(List<EvaluationRequest> requests) throws Exception {
+        if (requests.size() < 2) return Evaluator.super.startAll(requests);
+        List<String> handles = new ArrayList<>(requests.size());
+        List<TaskSpec> specs = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (EvaluationRequest r : requests) {
+            Object task = prepare(r);
+            if (task instanceof String) {
+                handles.add((String) task);
+            } else {
+                at.add(handles.size());
+                handles.add(null);
+                specs.add((TaskSpec) task);
+            }
+        }
+        if (!specs.isEmpty()) {
+            List<TaskRecordDTO> recs = scheduler.submitAll(specs);
+            for (int i = 0; i < recs.size(); i++) handles.set(at.get(i), recs.get(i).id);
+        }
+        return handles;
+    }
+
+    /** The task spec of an attempt, or the id of its task when one was submitted before a restart. */
+    private Object prepare(EvaluationRequest r) throws Exception {
         Object command = r.options.get("command");
         List<String> words = new ArrayList<>();
         if (command instanceof String && !((String) command).isBlank()) {
@@ -122,7 +155,7 @@ public class CommandEvaluator implements Evaluator {
                 return t.id;
             }
         }
-        return scheduler.submit(spec).id;
+        return spec;
     }
 
     /** Labels of the task of one attempt; {@link #REPLACES} marks a task run again after its predecessor was LOST. */

@@ -56,9 +56,15 @@ class CommandEvaluatorTest {
             waits.get(id).complete(t);
         }
 
+        /** Sizes of the batches given to submitAll. */
+        final List<Integer> batches = new ArrayList<>();
+
         @Override
         public List<TaskRecordDTO> submitAll(List<TaskSpec> specs) {
-            throw new UnsupportedOperationException();
+            batches.add(specs.size());
+            List<TaskRecordDTO> out = new ArrayList<>();
+            for (TaskSpec spec : specs) out.add(submit(spec));
+            return out;
         }
 
         @Override
@@ -120,6 +126,20 @@ class CommandEvaluatorTest {
     private static String failure(CompletionStage<EvaluationResult> f) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.toCompletableFuture().get());
         return e.getCause().getMessage();
+    }
+
+    /** A batch is one submitAll (all or nothing; on Slurm one job array); a step already submitted before a restart is followed. */
+    @Test
+    void aBatchIsOneSubmitAll() throws Exception {
+        FakeScheduler s = new FakeScheduler();
+        CommandEvaluator ev = new CommandEvaluator(s, dir);
+        EvaluationRequest old = request(List.of("true"));
+        String before = ev.start(old);
+        List<String> handles = ev.startAll(List.of(request(List.of("true")), old, request(List.of("true"))));
+        assertEquals(List.of(2), s.batches);
+        assertEquals(before, handles.get(1));
+        assertEquals(3, s.tasks.size(), "the old step is not submitted again");
+        assertEquals("KUMIKI_POINT", s.tasks.get(handles.get(2)).spec.environment.keySet().iterator().next());
     }
 
     @Test
