@@ -24,7 +24,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * {@code TaskFunction} service, runs it once with the JSON in {@code kumiki.worker.arguments.file}
  * (or none), writes its result to {@code kumiki.worker.result.file} (atomically) and exits the
  * JVM: 0 on success, 1 when the function failed (message on stderr), 2 when the function never
- * appeared or the arguments cannot be read, 3 when the result cannot be written.
+ * appeared or the arguments cannot be read, 3 when the result cannot be written. When
+ * {@code kumiki.worker.pilot.connect} is set instead, runs as a pilot worker ({@link PilotWorker}).
  */
 @Component(immediate = true)
 public class WorkerRunner {
@@ -38,6 +39,13 @@ public class WorkerRunner {
 
     @Activate
     public WorkerRunner(BundleContext context) {
+        String pilot = context.getProperty(PilotWorker.CONNECT);
+        if (pilot != null && !pilot.isBlank()) {
+            thread = new Thread(() -> System.exit(pilot(context)), "kumiki-pilot-worker");
+            thread.setDaemon(true);
+            thread.start();
+            return;
+        }
         String name = context.getProperty(FUNCTION);
         if (name == null || name.isBlank()) {
             thread = null;
@@ -46,6 +54,19 @@ public class WorkerRunner {
         thread = new Thread(() -> System.exit(run(context, name)), "kumiki-worker");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Pilot mode ({@code kumiki.worker.pilot.connect} set): serve the container until told to stop. */
+    static int pilot(BundleContext context) {
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        PilotWorker w;
+        try {
+            w = new PilotWorker(context, err);
+        } catch (IllegalArgumentException e) {
+            err.println("kumiki-worker: " + e.getMessage());
+            return 2;
+        }
+        return w.run();
     }
 
     static int run(BundleContext context, String name) {
