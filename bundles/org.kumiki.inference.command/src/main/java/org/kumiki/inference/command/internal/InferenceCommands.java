@@ -16,7 +16,7 @@ import org.kumiki.inference.api.ModelRepository;
 import org.kumiki.inference.api.Tensor;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
-import org.kumiki.inference.http.codec.OipCodec;
+import org.kumiki.inference.oip.OipCodec;
 import org.kumiki.platform.text.Text;
 import org.kumiki.platform.text.TextTable;
 import org.osgi.service.component.annotations.Activate;

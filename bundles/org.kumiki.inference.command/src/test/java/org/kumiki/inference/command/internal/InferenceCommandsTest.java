@@ -17,6 +17,7 @@ import org.kumiki.inference.api.InferenceRequest;
 import org.kumiki.inference.api.InferenceResponse;
 import org.kumiki.inference.api.InferenceService;
 import org.kumiki.inference.api.ModelRepository;
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.inference.api.Tensor;
 import org.kumiki.inference.api.dto.ModelMetadataDTO;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
@@ -83,11 +84,11 @@ class InferenceCommandsTest {
             ModelStatusDTO a = new ModelStatusDTO();
             a.name = "double";
             a.version = "3";
-            a.state = "READY";
+            a.state = ModelState.READY;
             a.provider = "CPUExecutionProvider";
             ModelStatusDTO b = new ModelStatusDTO();
             b.name = "broken";
-            b.state = "UNAVAILABLE";
+            b.state = ModelState.UNAVAILABLE;
             b.reason = "ONNX Runtime cannot load model.onnx: protobuf parsing failed";
             return List.of(a, b);
         }

@@ -1,5 +1,6 @@
 package org.kumiki.inference.http.internal;
 
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.platform.api.http.HttpClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +38,7 @@ import org.kumiki.inference.api.dto.ModelMetadataDTO;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
 import org.kumiki.inference.api.dto.TensorMetadataDTO;
-import org.kumiki.inference.http.codec.OipCodec;
+import org.kumiki.inference.oip.OipCodec;
 import org.kumiki.platform.api.secret.SecretFile;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -392,10 +393,10 @@ public class OipServlet extends HttpServlet {
     static List<String> notReady(List<ModelStatusDTO> index) {
         List<String> out = new java.util.ArrayList<>();
         for (ModelStatusDTO s : index) {
-            if ("READY".equals(s.state)) {
+            if (s.state == ModelState.READY) {
                 continue;
             }
-            if ("UNAVAILABLE".equals(s.state) && ("not loaded".equals(s.reason) || "unloaded".equals(s.reason))) {
+            if (s.state == ModelState.UNAVAILABLE && ("not loaded".equals(s.reason) || "unloaded".equals(s.reason))) {
                 continue;
             }
             out.add("model '" + s.name + "'" + (s.version == null ? "" : " version " + s.version) + " is " + s.state
@@ -433,7 +434,7 @@ public class OipServlet extends HttpServlet {
             }
             ArrayNode a = OipCodec.JSON.createArrayNode();
             for (ModelStatusDTO s : repository.index()) {
-                if (onlyReady && !"READY".equals(s.state)) {
+                if (onlyReady && s.state != ModelState.READY) {
                     continue;
                 }
                 ObjectNode n = a.addObject();
@@ -441,7 +442,7 @@ public class OipServlet extends HttpServlet {
                 if (s.version != null) {
                     n.put("version", s.version);
                 }
-                n.put("state", s.state);
+                n.put("state", s.state == null ? null : s.state.name());
                 if (s.reason != null) {
                     n.put("reason", s.reason);
                 }

@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kumiki.inference.api.InferenceException;
 import org.kumiki.inference.api.InferenceException.Kind;
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
-import org.kumiki.inference.http.codec.OipCodec;
+import org.kumiki.inference.oip.OipCodec;
 
 class OipServletTest {
 
@@ -66,7 +67,7 @@ class OipServletTest {
     static ModelStatusDTO status(String name, String state, String reason) {
         ModelStatusDTO s = new ModelStatusDTO();
         s.name = name;
-        s.state = state;
+        s.state = state == null ? null : ModelState.valueOf(state);
         s.reason = reason;
         return s;
     }

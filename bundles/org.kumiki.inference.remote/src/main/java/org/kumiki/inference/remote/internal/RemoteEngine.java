@@ -23,7 +23,7 @@ import org.kumiki.inference.api.dto.ModelConfigDTO;
 import org.kumiki.inference.api.dto.TensorMetadataDTO;
 import org.kumiki.inference.api.spi.InferenceEngine;
 import org.kumiki.inference.api.spi.LoadedModel;
-import org.kumiki.inference.http.codec.OipCodec;
+import org.kumiki.inference.oip.OipCodec;
 import org.kumiki.platform.api.secret.SecretFile;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

@@ -1,4 +1,4 @@
-package org.kumiki.inference.http.codec;
+package org.kumiki.inference.oip;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

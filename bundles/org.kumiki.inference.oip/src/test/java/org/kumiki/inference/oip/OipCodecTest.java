@@ -1,4 +1,4 @@
-package org.kumiki.inference.http.codec;
+package org.kumiki.inference.oip;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

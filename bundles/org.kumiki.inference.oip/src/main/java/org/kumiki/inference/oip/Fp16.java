@@ -1,4 +1,4 @@
-package org.kumiki.inference.http.codec;
+package org.kumiki.inference.oip;
 
 /** IEEE 754 half precision to and from float (Java 17 has no Float.float16ToFloat). */
 public final class Fp16 {
