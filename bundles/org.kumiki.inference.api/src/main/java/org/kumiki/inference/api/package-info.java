@@ -9,5 +9,5 @@
  * properties {@code model}, {@code version}, {@code provider} and {@code reason} (when known).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.kumiki.inference.api;

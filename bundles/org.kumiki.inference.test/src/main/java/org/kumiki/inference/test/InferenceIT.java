@@ -30,6 +30,7 @@ import org.kumiki.inference.api.InferenceRequest;
 import org.kumiki.inference.api.InferenceResponse;
 import org.kumiki.inference.api.InferenceService;
 import org.kumiki.inference.api.ModelRepository;
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.inference.api.Tensor;
 import org.kumiki.inference.api.dto.ModelMetadataDTO;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
@@ -76,7 +77,7 @@ class InferenceIT {
     void mlpMatchesAnIndependentComputation() throws Exception {
         TestModels.install(repo(), "mlp_plain", "1", TestModels.mlp(), "{\"max_batch_size\": 8}");
         List<ModelStatusDTO> st = repository.load("mlp_plain");
-        assertEquals("READY", st.get(0).state);
+        assertEquals(ModelState.READY, st.get(0).state);
         assertEquals("CPUExecutionProvider", st.get(0).provider);
         float[] x = rows(3, 1);
         InferenceResponse r = inference.infer(InferenceRequest.of("mlp_plain", Tensor.ofFloats("x", new long[] {3, 4}, x)));
@@ -299,7 +300,7 @@ class InferenceIT {
         InferenceException e = fails(Kind.UNAVAILABLE, () -> repository.load("broken"));
         assertTrue(e.getMessage().contains("ONNX Runtime cannot load model.onnx"), e.getMessage());
         ModelStatusDTO st = repository.index().stream().filter(d -> d.name.equals("broken")).findFirst().orElseThrow();
-        assertEquals("UNAVAILABLE", st.state);
+        assertEquals(ModelState.UNAVAILABLE, st.state);
         assertTrue(st.reason.contains("cannot load"), st.reason);
         e = fails(Kind.UNAVAILABLE, () -> inference.infer(InferenceRequest.of("broken", Tensor.ofFloats("x", new long[] {1, 4}, rows(1, 1)))));
         assertTrue(e.getMessage().contains("not ready"), e.getMessage());
@@ -394,7 +395,7 @@ class InferenceIT {
         assertTrue(e.getMessage().contains("unloaded"), e.getMessage());
         fails(Kind.NOT_FOUND, () -> repository.unload("versioned"));
         ModelStatusDTO st = repository.index().stream().filter(d -> d.name.equals("versioned")).findFirst().orElseThrow();
-        assertEquals("UNAVAILABLE", st.state);
+        assertEquals(ModelState.UNAVAILABLE, st.state);
         assertNotNull(st.reason);
     }
 }

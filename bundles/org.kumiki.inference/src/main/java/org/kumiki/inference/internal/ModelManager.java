@@ -27,11 +27,14 @@ import org.kumiki.inference.api.InferenceException.Kind;
 import org.kumiki.inference.api.InferenceRequest;
 import org.kumiki.inference.api.InferenceResponse;
 import org.kumiki.inference.api.InferenceService;
+import org.kumiki.inference.api.InferenceTopics;
 import org.kumiki.inference.api.ModelRepository;
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.inference.api.dto.ModelConfigDTO;
 import org.kumiki.inference.api.dto.ModelMetadataDTO;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
+import org.kumiki.inference.api.spi.EngineProperties;
 import org.kumiki.inference.api.spi.InferenceEngine;
 import org.kumiki.inference.api.spi.LoadedModel;
 import org.kumiki.platform.api.Installation;
@@ -62,7 +65,6 @@ public class ModelManager implements InferenceService, ModelRepository {
 
     public static final String PID = "org.kumiki.inference";
     private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
-    public static final String TOPIC = "org/kumiki/inference/";
 
     @ObjectClassDefinition(name = "Kumiki inference", description = "Model repository (Triton layout) and inference service")
     public @interface Config {
@@ -79,7 +81,7 @@ public class ModelManager implements InferenceService, ModelRepository {
     /** A model folder and what is loaded from it. */
     private static final class Entry {
         volatile TreeMap<String, ServedModel> versions = new TreeMap<>(VERSION_ORDER);
-        volatile String state = "UNAVAILABLE";
+        volatile ModelState state = ModelState.UNAVAILABLE;
         volatile String reason = "not loaded";
         volatile String platform;
     }
@@ -154,6 +156,11 @@ public class ModelManager implements InferenceService, ModelRepository {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     public void addEngine(InferenceEngine engine, Map<String, Object> props) {
+        String problem = EngineProperties.problem(props);
+        if (problem != null) {
+            LOG.warn("{}", problem);
+            return;
+        }
         String platform = String.valueOf(props.get(InferenceEngine.PLATFORM));
         engines.put(platform, engine);
         LOG.info("Inference engine for platform {} arrived", platform);
@@ -163,6 +170,9 @@ public class ModelManager implements InferenceService, ModelRepository {
     }
 
     public void removeEngine(InferenceEngine engine, Map<String, Object> props) {
+        if (EngineProperties.problem(props) != null) {
+            return; // refused when it came
+        }
         String platform = String.valueOf(props.get(InferenceEngine.PLATFORM));
         if (!engines.remove(platform, engine)) {
             return;
@@ -172,9 +182,9 @@ public class ModelManager implements InferenceService, ModelRepository {
                 Entry entry = e.getValue();
                 if (platform.equals(entry.platform) && !entry.versions.isEmpty()) {
                     closeVersions(entry);
-                    entry.state = "UNAVAILABLE";
+                    entry.state = ModelState.UNAVAILABLE;
                     entry.reason = "the engine for platform " + platform + " went away";
-                    post("UNLOADED", e.getKey(), null, null, entry.reason);
+                    post(InferenceTopics.UNLOADED, e.getKey(), null, null, entry.reason);
                 }
             }
         }
@@ -197,18 +207,18 @@ public class ModelManager implements InferenceService, ModelRepository {
             return;
         }
         Map<String, Object> p = new HashMap<>();
-        p.put("model", model);
+        p.put(InferenceTopics.MODEL, model);
         if (version != null) {
-            p.put("version", version);
+            p.put(InferenceTopics.VERSION, version);
         }
         if (provider != null) {
-            p.put("provider", provider);
+            p.put(InferenceTopics.PROVIDER, provider);
         }
         if (reason != null) {
-            p.put("reason", reason);
+            p.put(InferenceTopics.REASON, reason);
         }
         try {
-            ea.postEvent(new Event(TOPIC + topic, p));
+            ea.postEvent(new Event(topic, p));
         } catch (RuntimeException e) {
             LOG.debug("event not posted", e);
         }
@@ -283,7 +293,7 @@ public class ModelManager implements InferenceService, ModelRepository {
         ModelStatusDTO s = new ModelStatusDTO();
         s.name = m.name;
         s.version = m.version;
-        s.state = "READY";
+        s.state = ModelState.READY;
         s.platform = m.config.platform;
         s.provider = m.provider();
         return s;
@@ -322,7 +332,7 @@ public class ModelManager implements InferenceService, ModelRepository {
             }
             versionNames.sort(VERSION_ORDER);
             TreeMap<String, ServedModel> loaded = new TreeMap<>(VERSION_ORDER);
-            entry.state = "LOADING";
+            entry.state = ModelState.LOADING;
             for (String v : versionNames) {
                 try {
                     LoadedModel lm = engine.load(name, v, dir.resolve(v), config);
@@ -337,13 +347,13 @@ public class ModelManager implements InferenceService, ModelRepository {
                         m.close();
                     }
                     String why = e instanceof InferenceException ? e.getMessage() : ServedModel.oneLine(e);
-                    entry.state = entry.versions.isEmpty() ? "UNAVAILABLE" : "READY";
+                    entry.state = entry.versions.isEmpty() ? ModelState.UNAVAILABLE : ModelState.READY;
                     return failed(name, entry, config, "version " + v + ": " + why);
                 }
             }
             TreeMap<String, ServedModel> old = entry.versions;
             entry.versions = loaded;
-            entry.state = "READY";
+            entry.state = ModelState.READY;
             entry.reason = null;
             for (ServedModel m : old.values()) {
                 m.close();
@@ -351,7 +361,7 @@ public class ModelManager implements InferenceService, ModelRepository {
             List<ModelStatusDTO> out = new ArrayList<>();
             for (ServedModel m : loaded.descendingMap().values()) {
                 LOG.info("Model {} version {} loaded on {}", name, m.version, m.provider());
-                post("LOADED", name, m.version, m.provider(), null);
+                post(InferenceTopics.LOADED, name, m.version, m.provider(), null);
                 out.add(status(m));
             }
             return out;
@@ -363,10 +373,10 @@ public class ModelManager implements InferenceService, ModelRepository {
             entry.platform = config.platform;
         }
         if (entry.versions.isEmpty()) {
-            entry.state = "UNAVAILABLE";
+            entry.state = ModelState.UNAVAILABLE;
             entry.reason = reason;
         }
-        post("FAILED", name, null, null, reason);
+        post(InferenceTopics.FAILED, name, null, null, reason);
         Kind kind = Kind.UNAVAILABLE;
         throw new InferenceException(kind, "model '" + name + "' failed to load: " + reason);
     }
@@ -379,10 +389,10 @@ public class ModelManager implements InferenceService, ModelRepository {
                 throw new InferenceException(Kind.NOT_FOUND, "model '" + name + "' is not loaded");
             }
             closeVersions(entry);
-            entry.state = "UNAVAILABLE";
+            entry.state = ModelState.UNAVAILABLE;
             entry.reason = "unloaded";
             LOG.info("Model {} unloaded", name);
-            post("UNLOADED", name, null, null, null);
+            post(InferenceTopics.UNLOADED, name, null, null, null);
             if (!Files.isDirectory(repository.resolve(name))) {
                 models.remove(name);
             }

@@ -258,4 +258,14 @@ class DynamicBatcherTest {
         assertArrayEquals(new float[] {2, 4, 6}, m.infer(InferenceRequest.of("m", Tensor.ofFloats("x", new long[] {1, 3}, 1, 2, 3))).output("y").floats());
         assertEquals(List.of(1), batchRows);
     }
+
+    @Test
+    void enginesWithoutAStringPlatformAreRefusedWithTheReason() {
+        assertEquals("inference engine service refused: " + InferenceEngine.PLATFORM + " is missing (a String naming the platform, e.g. \"onnx\")",
+                org.kumiki.inference.api.spi.EngineProperties.problem(Map.of()));
+        assertEquals("inference engine service 7 (component com.example.Engine) refused: " + InferenceEngine.PLATFORM + " must be a String, got the String[]",
+                org.kumiki.inference.api.spi.EngineProperties.problem(Map.of(InferenceEngine.PLATFORM, new String[] {"onnx"}, "service.id", 7L,
+                        "component.name", "com.example.Engine")));
+        assertEquals(null, org.kumiki.inference.api.spi.EngineProperties.problem(Map.of(InferenceEngine.PLATFORM, "onnx")));
+    }
 }

@@ -4,5 +4,5 @@
  * serves the models whose configuration names that platform.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.kumiki.inference.api.spi;

@@ -11,6 +11,7 @@ import jakarta.servlet.Servlet;
 import org.kumiki.inference.api.InferenceException;
 import org.kumiki.inference.api.InferenceService;
 import org.kumiki.inference.api.ModelRepository;
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
 import org.kumiki.platform.api.access.AccessControl;
@@ -93,12 +94,12 @@ public class InferenceApi extends ApiServlet {
         d.name = name;
         d.status = status;
         d.versions = repository.versions(name);
-        d.state = "UNAVAILABLE";
+        d.state = ModelState.UNAVAILABLE;
         for (ModelStatusDTO s : status) {
-            if ("READY".equals(s.state)) {
-                d.state = "READY";
-            } else if ("LOADING".equals(s.state) && !"READY".equals(d.state)) {
-                d.state = "LOADING";
+            if (s.state == ModelState.READY) {
+                d.state = ModelState.READY;
+            } else if (s.state == ModelState.LOADING && d.state != ModelState.READY) {
+                d.state = ModelState.LOADING;
             }
         }
         Map<String, String> links = new LinkedHashMap<>();
@@ -127,12 +128,20 @@ public class InferenceApi extends ApiServlet {
 
     private Object list(ApiCall call) {
         String state = call.query("state");
-        if (state != null && !state.isEmpty() && !List.of("READY", "UNAVAILABLE", "LOADING").contains(state)) {
+        ModelState wanted = null;
+        if (state != null && !state.isEmpty()) {
+            try {
+                wanted = ModelState.valueOf(state);
+            } catch (IllegalArgumentException e) {
+                wanted = null;
+            }
+        }
+        if (state != null && !state.isEmpty() && wanted == null) {
             throw ApiException.badRequest("state=" + Text.quote(state) + " is not one of READY, UNAVAILABLE, LOADING");
         }
         List<ModelDTO> out = new ArrayList<>();
         for (ModelDTO d : models()) {
-            if (state == null || state.isEmpty() || state.equals(d.state)) {
+            if (wanted == null || wanted == d.state) {
                 out.add(d);
             }
         }
