@@ -24,6 +24,6 @@ public enum TransferState {
 
     /** The Event Admin topic of this state. */
     public String topic() {
-        return "org/kumiki/data/" + name();
+        return DataTopics.topic(this);
     }
 }

@@ -3,5 +3,5 @@
  * {@code http(s)}, ...) managed as asynchronous tasks by the {@link org.kumiki.data.api.TransferService}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.kumiki.data.api;

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.kumiki.data.api.TransferRejectedException;
 import org.kumiki.data.api.TransferService;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EntryDTO;
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
@@ -91,7 +92,7 @@ class DataIT {
             r.label = "it";
             TransferTaskDTO t = service.submit(r);
             TransferTaskDTO end = await(service, t.id);
-            assertEquals("SUCCEEDED", end.state, String.valueOf(end.errors));
+            assertEquals(TransferState.SUCCEEDED, end.state, String.valueOf(end.errors));
             assertEquals(121, end.filesDone);
             assertSameTree(src, base.resolve("dst"));
             boolean active = false, succeeded = false;
@@ -122,7 +123,7 @@ class DataIT {
             assertEquals(0, mk.waitFor());
             // a FIFO as destination: refused in one line, the FIFO stays
             TransferTaskDTO f = await(service, service.submit(request(src.resolve("a").toString(), fifo.toString(), false)).id);
-            assertEquals("FAILED", f.state);
+            assertEquals(TransferState.FAILED, f.state);
             assertTrue(f.errors.get(0).message.contains("FIFO") && f.errors.get(0).message.contains("refused"), f.errors.get(0).message);
             assertFalse(Files.isRegularFile(fifo));
             assertEquals(EntryDTO.FIFO, service.list(fifo.toUri()).get(0).kind);
@@ -131,7 +132,7 @@ class DataIT {
             r.links = "copy";
             r.clientSubmissionId = "it-links";
             TransferTaskDTO t = await(service, service.submit(r).id);
-            assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+            assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
             assertEquals(Path.of("a"), Files.readSymbolicLink(base.resolve("dst/link")));
             // the same client id: the same task for the same request, refused for another
             assertEquals(t.id, service.submit(r).id);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.data.api.TransferService;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.platform.api.access.AccessAdmin;
 import org.kumiki.platform.api.access.Role;
 import org.kumiki.platform.resttest.RestClient;
@@ -113,7 +114,7 @@ class DataRestIT {
         String id = a.json().get("id").asText();
         RestClient.Answer c = operator.post("/api/data/transfers/" + id + "/cancel", null);
         assertEquals(200, c.status(), c.text());
-        assertEquals("CANCELED", transfers.await(id).toCompletableFuture().get(30, TimeUnit.SECONDS).state);
+        assertEquals(TransferState.CANCELED, transfers.await(id).toCompletableFuture().get(30, TimeUnit.SECONDS).state);
         assertEquals(200, operator.call("DELETE", "/api/data/transfers/" + id, null).status(), "cancelling again is fine");
         // the service's own durable idempotency through clientSubmissionId
         String withId = body.replace("\"items\"", "\"clientSubmissionId\": \"nb-" + key + "\", \"items\"").replace("65536", "0");

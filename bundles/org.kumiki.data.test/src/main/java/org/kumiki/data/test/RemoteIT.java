@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.kumiki.data.api.TransferService;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
 import org.kumiki.data.api.dto.TransferTaskDTO;
@@ -98,10 +99,10 @@ class RemoteIT {
         try {
             DataIT.tree(local.resolve("src"), 30);
             TransferTaskDTO up = run(service, local.resolve("src").toString(), base + remote, true);
-            assertEquals("SUCCEEDED", up.state, String.valueOf(up.errors));
+            assertEquals(TransferState.SUCCEEDED, up.state, String.valueOf(up.errors));
             assertEquals(31, up.filesDone);
             TransferTaskDTO down = run(service, base + remote, local.resolve("back").toString(), true);
-            assertEquals("SUCCEEDED", down.state, String.valueOf(down.errors));
+            assertEquals(TransferState.SUCCEEDED, down.state, String.valueOf(down.errors));
             DataIT.assertSameTree(local.resolve("src"), local.resolve("back"));
             assertTrue(service.endpoints().stream().anyMatch(x -> x.schemes.contains("sftp") && x.bundle.equals("org.kumiki.data.sftp")));
         } finally {
@@ -124,7 +125,7 @@ class RemoteIT {
         Path local = Files.createTempDirectory("kumiki-http-it");
         try {
             TransferTaskDTO t = run(service, base + "/" + name, local.resolve("x.bin").toString(), false);
-            assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+            assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
             assertArrayEquals(b, Files.readAllBytes(local.resolve("x.bin")));
             assertTrue(service.endpoints().stream().anyMatch(x -> x.schemes.contains("https") && !x.writable));
         } finally {

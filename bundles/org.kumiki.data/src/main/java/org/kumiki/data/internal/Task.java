@@ -48,7 +48,7 @@ final class Task {
     }
 
     TransferState state() {
-        return TransferState.valueOf(dto.state);
+        return dto.state;
     }
 
     synchronized void error(String source, String destination, String message, int attempts) {

@@ -139,7 +139,7 @@ final class TaskRun implements Runnable {
             if (stop && !isCancelled()) {
                 interrupted = true;
                 synchronized (task) {
-                    task.dto.state = TransferState.QUEUED.name();
+                    task.dto.state = TransferState.QUEUED;
                 }
                 svc.persist(task);
             } else {
@@ -158,8 +158,8 @@ final class TaskRun implements Runnable {
                     task.runEndNanos = System.nanoTime();
                     task.dto.finishedAt = System.currentTimeMillis();
                     task.dto.state = (isCancelled() ? TransferState.CANCELED
-                            : task.filesFailed.get() > 0 ? TransferState.FAILED : TransferState.SUCCEEDED).name();
-                    if (task.dto.state.equals("FAILED") && task.dto.message == null) task.dto.message = "failed";
+                            : task.filesFailed.get() > 0 ? TransferState.FAILED : TransferState.SUCCEEDED);
+                    if (task.dto.state == TransferState.FAILED && task.dto.message == null) task.dto.message = "failed";
                 }
                 svc.persist(task);
             }
@@ -181,7 +181,7 @@ final class TaskRun implements Runnable {
 
     private void start() {
         synchronized (task) {
-            task.dto.state = TransferState.ACTIVE.name();
+            task.dto.state = TransferState.ACTIVE;
             if (task.dto.startedAt == 0) task.dto.startedAt = System.currentTimeMillis();
             // a resumed run counts again from what it finds
             task.filesDone.set(0);

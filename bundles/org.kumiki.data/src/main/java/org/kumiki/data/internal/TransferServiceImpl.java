@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.kumiki.data.api.ChecksumAlgorithm;
+import org.kumiki.data.api.DataTopics;
 import org.kumiki.data.api.LinkMode;
 import org.kumiki.data.api.SyncLevel;
 import org.kumiki.data.api.TransferRejectedException;
@@ -208,7 +209,7 @@ public class TransferServiceImpl implements TransferService {
         synchronized (lock) {
             for (Task t : unfinished) {
                 t.dto.resumes++;
-                t.dto.state = TransferState.QUEUED.name();
+                t.dto.state = TransferState.QUEUED;
                 queue.add(t);
             }
         }
@@ -353,7 +354,7 @@ public class TransferServiceImpl implements TransferService {
             d.label = r.label;
             d.clientSubmissionId = r.clientSubmissionId;
             d.request = r;
-            d.state = TransferState.QUEUED.name();
+            d.state = TransferState.QUEUED;
             d.submittedAt = System.currentTimeMillis();
             t = new Task(d);
             tasks.put(d.id, t);
@@ -545,7 +546,7 @@ public class TransferServiceImpl implements TransferService {
             t.cancelled = true;
             if (run == null) {
                 queue.remove(t);
-                t.dto.state = TransferState.CANCELED.name();
+                t.dto.state = TransferState.CANCELED;
                 t.dto.finishedAt = System.currentTimeMillis();
                 persist(t);
             }
@@ -645,16 +646,16 @@ public class TransferServiceImpl implements TransferService {
         if (ea == null) return;
         TransferTaskDTO d = t.snapshot();
         Map<String, Object> p = new HashMap<>();
-        p.put("task.id", d.id);
-        if (d.label != null) p.put("task.label", d.label);
-        p.put("task.state", d.state);
-        p.put("bytes.done", d.bytesDone);
-        p.put("bytes.total", d.bytesTotal);
-        p.put("files.done", d.filesDone);
-        p.put("files.failed", d.filesFailed);
-        if (d.message != null) p.put("message", d.message);
+        p.put(DataTopics.TASK_ID, d.id);
+        if (d.label != null) p.put(DataTopics.TASK_LABEL, d.label);
+        p.put(DataTopics.TASK_STATE, d.state.name());
+        p.put(DataTopics.BYTES_DONE, d.bytesDone);
+        p.put(DataTopics.BYTES_TOTAL, d.bytesTotal);
+        p.put(DataTopics.FILES_DONE, d.filesDone);
+        p.put(DataTopics.FILES_FAILED, d.filesFailed);
+        if (d.message != null) p.put(DataTopics.MESSAGE, d.message);
         try {
-            ea.postEvent(new Event(TransferState.valueOf(d.state).topic(), p));
+            ea.postEvent(new Event(DataTopics.topic(d.state), p));
         } catch (RuntimeException e) {
             LOG.debug("posting an event: {}", e.getMessage());
         }

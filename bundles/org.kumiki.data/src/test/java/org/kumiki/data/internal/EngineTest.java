@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.data.api.TransferRejectedException;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EntryDTO;
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
@@ -58,7 +59,7 @@ class EngineTest {
         Files.setLastModifiedTime(src, FileTime.fromMillis(1_600_000_000_000L));
         Path dst = tmp.resolve("dst/big.bin");
         TransferTaskDTO t = run(req(src.toString(), dst.toString(), false));
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertEquals(Fixtures.sha256(src), Fixtures.sha256(dst));
         assertEquals(1_600_000_000_000L, Files.getLastModifiedTime(dst).toMillis());
         assertEquals(1, t.filesDone);
@@ -71,7 +72,7 @@ class EngineTest {
             ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 5 * CHUNK);
         }
         TransferTaskDTO s = run(req(sparse.toString(), tmp.resolve("dst/").toString() + "/", false));
-        assertEquals("SUCCEEDED", s.state, String.valueOf(s.errors));
+        assertEquals(TransferState.SUCCEEDED, s.state, String.valueOf(s.errors));
         assertEquals(Fixtures.sha256(sparse), Fixtures.sha256(tmp.resolve("dst/sparse.bin")));
     }
 
@@ -81,7 +82,7 @@ class EngineTest {
         Files.createDirectories(tmp.resolve("src/empty"));
         Files.write(tmp.resolve("src/zero"), new byte[0]);
         TransferTaskDTO t = run(req(tmp.resolve("src").toString(), tmp.resolve("dst").toString(), true));
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertEquals(301, t.filesDone);
         assertTrue(Files.isDirectory(tmp.resolve("dst/empty")));
         for (int i = 0; i < 300; i += 37) {
@@ -93,7 +94,7 @@ class EngineTest {
         again.syncLevel = "size";
         again.deleteExtraneous = true;
         TransferTaskDTO t2 = run(again);
-        assertEquals("SUCCEEDED", t2.state);
+        assertEquals(TransferState.SUCCEEDED, t2.state);
         assertEquals(301, t2.filesSkipped);
         assertEquals(0, t2.bytesTransferred);
         assertFalse(Files.exists(tmp.resolve("dst/extra")));
@@ -121,7 +122,7 @@ class EngineTest {
         TransferTaskDTO b = svc().submit(r);
         assertEquals(a.id, b.id);
         assertEquals(1, svc().tasks().size());
-        assertEquals("SUCCEEDED", Fixtures.await(svc(), a.id).state);
+        assertEquals(TransferState.SUCCEEDED, Fixtures.await(svc(), a.id).state);
         r.clientSubmissionId = "bad id with spaces";
         assertThrows(TransferRejectedException.class, () -> svc().submit(r));
     }
@@ -133,7 +134,7 @@ class EngineTest {
         TransferRequest r = req(src.toString(), tmp.resolve("dst/a").toString(), false);
         r.clientSubmissionId = "client-7";
         TransferTaskDTO a = svc().submit(r);
-        assertEquals("SUCCEEDED", Fixtures.await(svc(), a.id).state);
+        assertEquals(TransferState.SUCCEEDED, Fixtures.await(svc(), a.id).state);
         // the same request again, also once the first is over, and with a default spelled out: the same task
         TransferRequest same = req("file://" + src, tmp.resolve("dst/a").toString(), false);
         same.clientSubmissionId = "client-7";
@@ -202,7 +203,7 @@ class EngineTest {
         Fixtures.random(tmp.resolve("src/good"), 100, 3);
         faulty.extraNames.addAll(List.of("../escape", "a/b", "nul\0name", ".", ".."));
         TransferTaskDTO t = run(req("faulty://" + tmp.resolve("src"), tmp.resolve("dst").toString(), true));
-        assertEquals("FAILED", t.state);
+        assertEquals(TransferState.FAILED, t.state);
         assertEquals(1, t.filesDone);
         assertEquals(5, t.errors.size(), String.valueOf(t.errors));
         assertTrue(t.errors.stream().allMatch(e -> e.message.startsWith("refused")), String.valueOf(t.errors));
@@ -215,14 +216,14 @@ class EngineTest {
         Path src = Fixtures.random(tmp.resolve("src/big"), 6 * CHUNK, 4);
         faulty.corruptions.set(2);
         TransferTaskDTO t = run(req(src.toString(), "faulty://" + tmp.resolve("dst/big"), false));
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertTrue(t.chunksResent >= 1, "resent " + t.chunksResent);
         assertEquals(Fixtures.sha256(src), Fixtures.sha256(tmp.resolve("dst/big")));
         // a small file too
         Path small = Fixtures.random(tmp.resolve("src/small"), 5000, 5);
         faulty.corruptions.set(1);
         TransferTaskDTO s = run(req(small.toString(), "faulty://" + tmp.resolve("dst/small"), false));
-        assertEquals("SUCCEEDED", s.state);
+        assertEquals(TransferState.SUCCEEDED, s.state);
         assertEquals(1, s.chunksResent);
         assertEquals(Fixtures.sha256(small), Fixtures.sha256(tmp.resolve("dst/small")));
     }
@@ -234,7 +235,7 @@ class EngineTest {
         TransferRequest r = req(src.toString(), "faulty://" + tmp.resolve("dst/big"), false);
         r.verify = false;
         TransferTaskDTO t = run(r);
-        assertEquals("SUCCEEDED", t.state);
+        assertEquals(TransferState.SUCCEEDED, t.state);
         assertNotEquals(Fixtures.sha256(src), Fixtures.sha256(tmp.resolve("dst/big")));
     }
 
@@ -244,7 +245,7 @@ class EngineTest {
         faulty.cutAfter = CHUNK / 3;
         faulty.cuts.set(3);
         TransferTaskDTO t = run(req("faulty://" + src, tmp.resolve("dst/big").toString(), false));
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertEquals(3, t.chunksResent);
         assertEquals(Fixtures.sha256(src), Fixtures.sha256(tmp.resolve("dst/big")));
         // more cuts than retries: the file fails, nothing under its name
@@ -252,7 +253,7 @@ class EngineTest {
         TransferRequest r = req("faulty://" + src, tmp.resolve("dst/big2").toString(), false);
         r.retries = 1;
         TransferTaskDTO f = run(r);
-        assertEquals("FAILED", f.state);
+        assertEquals(TransferState.FAILED, f.state);
         assertTrue(f.errors.get(0).message.contains("Connection reset"), f.errors.get(0).message);
         assertFalse(Files.exists(tmp.resolve("dst/big2")));
         assertTrue(Fixtures.leftovers(tmp.resolve("dst")).isEmpty(), String.valueOf(Fixtures.leftovers(tmp.resolve("dst"))));
@@ -267,7 +268,7 @@ class EngineTest {
             TransferRequest r = req(FaultyEndpoint.faulty(tmp.resolve("src/a").toUri()).toString(), tmp.resolve(dst).toUri().toString(), true);
             TransferTaskDTO f = run(r);
             faulty.listedSizeDelta = 0;
-            assertEquals("FAILED", f.state, "size delta " + delta);
+            assertEquals(TransferState.FAILED, f.state, "size delta " + delta);
             assertTrue(f.errors.get(0).message.contains("changed during the transfer"), f.errors.get(0).message);
             assertEquals(1, f.errors.get(0).attempts, "a changed source is not retried");
             assertFalse(Files.exists(tmp.resolve(dst + "/one")));
@@ -286,7 +287,7 @@ class EngineTest {
         while (svc().task(t.id).get().bytesTransferred == 0 && System.nanoTime() < deadline) Thread.sleep(10);
         Files.write(src, new byte[] {42}, java.nio.file.StandardOpenOption.APPEND);
         TransferTaskDTO end = Fixtures.await(svc(), t.id);
-        assertEquals("FAILED", end.state);
+        assertEquals(TransferState.FAILED, end.state);
         assertTrue(end.errors.get(0).message.contains("changed during the transfer"), end.errors.get(0).message);
         assertEquals(1, end.errors.get(0).attempts, "a changed source is not retried");
         assertFalse(Files.exists(tmp.resolve("dst/big")));
@@ -314,7 +315,7 @@ class EngineTest {
         }
         try {
             TransferTaskDTO t = run(req(src.toString(), locked.resolve("a").toString(), false));
-            assertEquals("FAILED", t.state);
+            assertEquals(TransferState.FAILED, t.state);
             String m = t.errors.get(0).message;
             assertTrue(m.contains("permission denied") || m.contains("Operation not permitted") || m.contains("Read-only file system"), m);
             assertEquals(1, t.errors.get(0).attempts, "not retried");
@@ -342,7 +343,7 @@ class EngineTest {
             TransferRequest r = req(src.toString(), dst, false);
             r.items.add(TransferItem.of(small.toString(), mounted ? mnt.resolve("small").toString() : "faulty://" + mnt.resolve("small"), false));
             TransferTaskDTO t = run(r);
-            assertEquals("FAILED", t.state);
+            assertEquals(TransferState.FAILED, t.state);
             assertTrue(t.errors.get(0).message.contains("destination full"), t.errors.get(0).message);
             assertFalse(Files.exists(mnt.resolve("big")), "nothing under the final name");
             assertTrue(Fixtures.leftovers(mnt).isEmpty(), "partial file removed");
@@ -361,7 +362,7 @@ class EngineTest {
         while (svc().task(t.id).get().bytesTransferred == 0 && System.nanoTime() < deadline) Thread.sleep(10);
         svc().cancel(t.id);
         TransferTaskDTO end = Fixtures.await(svc(), t.id);
-        assertEquals("CANCELED", end.state);
+        assertEquals(TransferState.CANCELED, end.state);
         assertFalse(Files.exists(tmp.resolve("dst/big")));
         assertTrue(Fixtures.leftovers(tmp.resolve("dst")).isEmpty());
         assertTrue(svc().cancel("xfer-nope").isEmpty());

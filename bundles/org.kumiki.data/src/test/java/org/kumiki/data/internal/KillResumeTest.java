@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.TransferTaskDTO;
 
 /** kill -9 of a JVM in the middle of a transfer, then a restart that resumes it. */
@@ -68,7 +69,7 @@ class KillResumeTest {
         TransferServiceImpl s = Fixtures.service(state, CHUNK);
         try {
             TransferTaskDTO t = Fixtures.await(s, id);
-            assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+            assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
             assertEquals(1, t.resumes);
             assertTrue(t.chunksReused >= 4, "chunks kept: " + t.chunksReused);
             assertEquals(0, t.chunksResent);
@@ -81,7 +82,7 @@ class KillResumeTest {
         // the record survives another restart, finished
         TransferServiceImpl again = Fixtures.service(state, CHUNK);
         try {
-            assertEquals("SUCCEEDED", again.task(id).get().state);
+            assertEquals(TransferState.SUCCEEDED, again.task(id).get().state);
         } finally {
             again.close();
         }
@@ -102,7 +103,7 @@ class KillResumeTest {
         TransferServiceImpl s = Fixtures.service(state, CHUNK);
         try {
             TransferTaskDTO t = Fixtures.await(s, id);
-            assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+            assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
             assertTrue(t.chunksResent >= 1, "resent " + t.chunksResent);
             assertTrue(t.chunksReused >= 3, "kept " + t.chunksReused);
             assertEquals(Fixtures.sha256(src), Fixtures.sha256(dst));

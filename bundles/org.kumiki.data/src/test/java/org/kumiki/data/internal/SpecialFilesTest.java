@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EntryDTO;
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
@@ -94,7 +95,7 @@ class SpecialFilesTest {
     }
 
     static void assertRefused(TransferTaskDTO t, String what) {
-        assertEquals("FAILED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.FAILED, t.state, String.valueOf(t.errors));
         assertEquals(1, t.errors.size(), String.valueOf(t.errors));
         String m = t.errors.get(0).message;
         assertTrue(m.contains(what) && m.contains("refused"), m);
@@ -147,7 +148,7 @@ class SpecialFilesTest {
         Files.createDirectories(tmp.resolve("dst/a")); // an empty folder: a rename would replace it
         fifo(tmp.resolve("dst/d"));
         TransferTaskDTO t = run(req(tmp.resolve("src"), tmp.resolve("dst"), true));
-        assertEquals("FAILED", t.state);
+        assertEquals(TransferState.FAILED, t.state);
         assertEquals(2, t.errors.size(), String.valueOf(t.errors));
         assertTrue(Files.isDirectory(tmp.resolve("dst/a"), LinkOption.NOFOLLOW_LINKS));
         assertEquals(0010000, mode(tmp.resolve("dst/d")));
@@ -168,7 +169,7 @@ class SpecialFilesTest {
         TransferRequest r = req(tmp.resolve("src"), tmp.resolve("dst"), true);
         r.deleteExtraneous = true;
         TransferTaskDTO t = run(r);
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertFalse(Files.exists(tmp.resolve("dst/extra")));
         assertEquals(0010000, mode(tmp.resolve("dst/fifo")));
         assertEquals(0140000, mode(tmp.resolve("dst/sock")));
@@ -193,7 +194,7 @@ class SpecialFilesTest {
         Path src = treeWithLinks();
         fifo(src.resolve("pipe"));
         TransferTaskDTO t = run(req(src, tmp.resolve("dst"), true));
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertEquals(2, t.filesDone);
         assertEquals(2, t.linksSkipped);
         assertEquals(1, t.specialsSkipped);
@@ -216,7 +217,7 @@ class SpecialFilesTest {
         TransferRequest r = req(src, tmp.resolve("dst"), true);
         r.links = "copy";
         TransferTaskDTO t = run(r);
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertEquals(4, t.filesDone);
         assertEquals(Path.of("real"), Files.readSymbolicLink(tmp.resolve("dst/tofile")));
         assertEquals(Path.of("sub"), Files.readSymbolicLink(tmp.resolve("dst/todir")));
@@ -228,7 +229,7 @@ class SpecialFilesTest {
         r2.links = "COPY";
         r2.syncLevel = "size";
         TransferTaskDTO t2 = run(r2);
-        assertEquals("SUCCEEDED", t2.state, String.valueOf(t2.errors));
+        assertEquals(TransferState.SUCCEEDED, t2.state, String.valueOf(t2.errors));
         assertEquals(1, t2.filesDone);
         assertEquals(3, t2.filesSkipped);
         assertEquals(Path.of("real"), Files.readSymbolicLink(tmp.resolve("dst/todir")));
@@ -243,7 +244,7 @@ class SpecialFilesTest {
         TransferRequest r = req(src, tmp.resolve("dst"), true);
         r.links = "follow";
         TransferTaskDTO t = run(r);
-        assertEquals("FAILED", t.state);
+        assertEquals(TransferState.FAILED, t.state);
         // the loop shows under both ways into sub/
         assertEquals(3, t.errors.size(), String.valueOf(t.errors));
         assertTrue(t.errors.stream().anyMatch(e -> e.source.endsWith("/sub/up") && e.message.contains("loop")), String.valueOf(t.errors));
@@ -267,7 +268,7 @@ class SpecialFilesTest {
         assertNotNull(e);
         assertEquals(-1, e.size, "a /proc file's size is unknown");
         TransferTaskDTO t = run(req(version, tmp.resolve("dst/version"), false));
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertArrayEquals(expected, Files.readAllBytes(tmp.resolve("dst/version")));
         assertEquals(expected.length, t.bytesDone);
         assertEquals(expected.length, t.bytesTotal);
@@ -277,7 +278,7 @@ class SpecialFilesTest {
         TransferRequest r = req(tmp.resolve("src2"), tmp.resolve("dst2"), true);
         r.links = "follow";
         TransferTaskDTO t2 = run(r);
-        assertEquals("SUCCEEDED", t2.state, String.valueOf(t2.errors));
+        assertEquals(TransferState.SUCCEEDED, t2.state, String.valueOf(t2.errors));
         assertArrayEquals(expected, Files.readAllBytes(tmp.resolve("dst2/v")));
     }
 

@@ -3,6 +3,7 @@ package org.kumiki.data.api.dto;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.kumiki.data.api.TransferState;
 import org.osgi.dto.DTO;
 
 /** A transfer task as it is now. */
@@ -11,8 +12,8 @@ public class TransferTaskDTO extends DTO {
     public String id;
     public String label;
     public String clientSubmissionId;
-    /** {@link org.kumiki.data.api.TransferState} name. */
-    public String state;
+    /** Its state; JSON writes the name. */
+    public TransferState state;
     public TransferRequest request;
     /** Epoch milliseconds; 0 when not yet. */
     public long submittedAt;

@@ -190,7 +190,7 @@ public class DataCommands {
                 .append(", retries ").append(r.retries).append(r.links != null && !"SKIP".equals(r.links) ? ", links " + r.links.toLowerCase(Locale.ROOT) : "").append('\n');
         sb.append("submitted:   ").append(TIME.format(Instant.ofEpochMilli(t.submittedAt))).append('\n');
         if (t.startedAt > 0) sb.append("started:     ").append(TIME.format(Instant.ofEpochMilli(t.startedAt))).append('\n');
-        if (t.finishedAt > 0 && TransferState.valueOf(t.state).isTerminal()) sb.append("finished:    ").append(TIME.format(Instant.ofEpochMilli(t.finishedAt))).append('\n');
+        if (t.finishedAt > 0 && t.state.isTerminal()) sb.append("finished:    ").append(TIME.format(Instant.ofEpochMilli(t.finishedAt))).append('\n');
         sb.append("files:       ").append(t.filesDone).append(" copied, ").append(t.filesSkipped).append(" skipped, ").append(t.filesFailed).append(" failed of ").append(t.filesTotal).append('\n');
         sb.append("bytes:       ").append(Text.bytes(t.bytesDone, "?")).append(" of ").append(Text.bytes(t.bytesTotal, "?")).append(", ")
                 .append(Text.bytes(t.bytesTransferred, "?")).append(" sent, ").append(Text.bytes((long) t.rate, "?")).append("/s\n");

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.data.api.TransferRejectedException;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EntryDTO;
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
@@ -133,7 +134,7 @@ class HttpEndpointTest {
         TransferRequest r = req(url + "/big.bin", tmp.resolve("out/big.bin").toString());
         r.items.add(TransferItem.of(url + "/small.bin", tmp.resolve("out/small.bin").toString(), false));
         TransferTaskDTO t = run(r);
-        assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+        assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
         assertArrayEquals(big, Files.readAllBytes(tmp.resolve("out/big.bin")));
         assertArrayEquals(small, Files.readAllBytes(tmp.resolve("out/small.bin")));
         assertEquals(e.modified / 1000, Files.getLastModifiedTime(tmp.resolve("out/big.bin")).toMillis() / 1000);
@@ -145,12 +146,12 @@ class HttpEndpointTest {
     @Test
     void missingForbiddenAndReadOnly() throws Exception {
         TransferTaskDTO t = run(req(url + "/nothing.bin", tmp.resolve("x").toString()));
-        assertEquals("FAILED", t.state);
+        assertEquals(TransferState.FAILED, t.state);
         assertTrue(t.errors.get(0).message.contains("no such file"), t.errors.get(0).message);
         Files.createDirectories(root.resolve("private"));
         Files.write(root.resolve("private/secret.bin"), new byte[10]);
         TransferTaskDTO f = run(req(base + "/private/secret.bin", tmp.resolve("y").toString()));
-        assertEquals("FAILED", f.state);
+        assertEquals(TransferState.FAILED, f.state);
         assertTrue(f.errors.get(0).message.contains("permission denied"), f.errors.get(0).message);
         assertThrows(TransferRejectedException.class, () -> engine().submit(req(tmp.resolve("x").toString(), url + "/upload")));
         assertThrows(TransferRejectedException.class, () -> engine().submit(req(url + "/../etc/passwd", tmp.resolve("z").toString())));
@@ -169,7 +170,7 @@ class HttpEndpointTest {
         // a new version of the same size (new mtime: new ETag)
         Files.setLastModifiedTime(dir.resolve("moving.bin"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
         TransferTaskDTO end = engine().await(t.id).toCompletableFuture().get(120, TimeUnit.SECONDS);
-        assertEquals("FAILED", end.state);
+        assertEquals(TransferState.FAILED, end.state);
         assertTrue(end.errors.get(0).message.contains("changed"), end.errors.get(0).message);
         assertFalse(Files.exists(tmp.resolve("out/moving.bin")));
     }
@@ -199,7 +200,7 @@ class HttpEndpointTest {
             TransferRequest r = req(via + "/cut.bin", tmp.resolve("out/cut.bin").toString());
             r.parallelStreams = 1;
             TransferTaskDTO t = run(r);
-            assertEquals("SUCCEEDED", t.state, String.valueOf(t.errors));
+            assertEquals(TransferState.SUCCEEDED, t.state, String.valueOf(t.errors));
             assertTrue(t.chunksResent >= 1, "resent " + t.chunksResent);
             assertArrayEquals(big, Files.readAllBytes(tmp.resolve("out/cut.bin")));
         }

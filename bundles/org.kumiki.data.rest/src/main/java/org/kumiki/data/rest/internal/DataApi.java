@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.Servlet;
 
+import org.kumiki.data.api.DataTopics;
 import org.kumiki.data.api.TransferRejectedException;
 import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EndpointDTO;
@@ -92,13 +93,13 @@ public class DataApi extends ApiServlet {
     }
 
     private Object list(ApiCall call) {
-        List<String> states = new ArrayList<>();
+        List<TransferState> states = new ArrayList<>();
         String q = call.query("state");
         if (q != null && !q.isBlank()) {
             for (String s : q.split(",")) {
                 String t = s.trim().toUpperCase(Locale.ROOT);
                 try {
-                    states.add(TransferState.valueOf(t).name());
+                    states.add(TransferState.valueOf(t));
                 } catch (IllegalArgumentException e) {
                     throw ApiException.badRequest("state=" + TransferSubmission.clean(s.trim()) + " is not one of QUEUED, ACTIVE, SUCCEEDED, FAILED, CANCELED");
                 }
@@ -158,7 +159,7 @@ public class DataApi extends ApiServlet {
 
     private Object cancel(ApiCall call) {
         TransferTaskDTO t = task(call.param("id"));
-        TransferState before = TransferState.valueOf(t.state);
+        TransferState before = t.state;
         if (before.isTerminal() && before != TransferState.CANCELED) {
             throw ApiException.conflict(t.id + " has already ended (" + t.state + "): nothing to cancel");
         }
@@ -168,7 +169,7 @@ public class DataApi extends ApiServlet {
     static ProgressDTO progress(TransferTaskDTO t, long lastBytes, long lastNanos, long nowNanos) {
         ProgressDTO p = new ProgressDTO();
         p.id = t.id;
-        p.state = t.state;
+        p.state = t.state.name();
         p.filesTotal = t.filesTotal;
         p.filesDone = t.filesDone;
         p.filesFailed = t.filesFailed;
@@ -191,12 +192,12 @@ public class DataApi extends ApiServlet {
         String id = t.id;
         java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, new String[] {"org/kumiki/data/*"});
-        props.put(EventConstants.EVENT_FILTER, "(task.id=" + escape(id) + ")");
+        props.put(EventConstants.EVENT_TOPIC, new String[] {DataTopics.ALL});
+        props.put(EventConstants.EVENT_FILTER, "(" + DataTopics.TASK_ID + "=" + escape(id) + ")");
         ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class,
                 ev -> transfers.task(id).ifPresent(now -> {
                     synchronized (ended) {
-                        if (!ended.get() && !TransferState.valueOf(now.state).isTerminal()) {
+                        if (!ended.get() && !now.state.isTerminal()) {
                             sse.send("state", null, progress(now, -1, 0, 0));
                         }
                     }
@@ -206,7 +207,7 @@ public class DataApi extends ApiServlet {
             transfers.task(id).ifPresent(now -> {
                 long n = System.nanoTime();
                 synchronized (ended) {
-                    if (!ended.get() && (TransferState.ACTIVE.name().equals(now.state) || TransferState.QUEUED.name().equals(now.state))) {
+                    if (!ended.get() && (now.state == TransferState.ACTIVE || now.state == TransferState.QUEUED)) {
                         sse.send("progress", null, progress(now, last[0], last[1], n));
                     }
                 }

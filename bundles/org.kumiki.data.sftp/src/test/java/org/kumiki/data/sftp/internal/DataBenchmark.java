@@ -1,5 +1,7 @@
 package org.kumiki.data.sftp.internal;
 
+import org.kumiki.data.api.TransferState;
+
 import java.nio.ByteBuffer;
 import java.net.URI;
 import java.nio.file.Files;
@@ -143,6 +145,6 @@ public final class DataBenchmark {
         svc.close();
         if (sftp != null) sftp.close();
         Files.walk(state).sorted((x, y) -> y.compareTo(x)).forEach(p -> p.toFile().delete());
-        System.exit(t.state.equals("SUCCEEDED") ? 0 : 1);
+        System.exit(t.state == TransferState.SUCCEEDED ? 0 : 1);
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EntryDTO;
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
@@ -96,13 +97,13 @@ class SftpEndpointTest {
         for (int i = 0; i < 40; i++) random(tmp.resolve("src/d" + (i % 3) + "/f" + i), 100 + i * 97, i);
         random(tmp.resolve("src/big"), (int) (5 * CHUNK + 333), 99);
         TransferTaskDTO up = run(tmp.resolve("src").toString(), env.uri(remote + "/up"), true, 0);
-        assertEquals("SUCCEEDED", up.state, String.valueOf(up.errors));
+        assertEquals(TransferState.SUCCEEDED, up.state, String.valueOf(up.errors));
         assertEquals(41, up.filesDone);
         assertArrayEquals(Files.readAllBytes(tmp.resolve("src/big")), Files.readAllBytes(remote.resolve("up/big")));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("src/d1/f7")), Files.readAllBytes(remote.resolve("up/d1/f7")));
         assertEquals(Files.getLastModifiedTime(tmp.resolve("src/big")).toMillis() / 1000, Files.getLastModifiedTime(remote.resolve("up/big")).toMillis() / 1000);
         TransferTaskDTO down = run(env.uri(remote + "/up"), tmp.resolve("down").toString(), true, 0);
-        assertEquals("SUCCEEDED", down.state, String.valueOf(down.errors));
+        assertEquals(TransferState.SUCCEEDED, down.state, String.valueOf(down.errors));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("src/big")), Files.readAllBytes(tmp.resolve("down/big")));
         List<EntryDTO> l = engine().list(URI.create(env.uri(remote + "/up")));
         assertEquals(List.of("big", "d0", "d1", "d2"), l.stream().map(e -> e.name).toList());
@@ -161,7 +162,7 @@ class SftpEndpointTest {
         assertEquals(EntryDTO.CHAR_DEVICE, sftp.stat(URI.create(env.uri("/dev/null"))).kind);
         for (String dst : new String[] {env.uri(fifo.toString()), env.uri("/dev/null")}) {
             TransferTaskDTO t = run(tmp.resolve("a").toString(), dst, false, 0);
-            assertEquals("FAILED", t.state, dst);
+            assertEquals(TransferState.FAILED, t.state, dst);
             assertTrue(t.errors.get(0).message.contains("refused"), t.errors.get(0).message);
             assertEquals(1, t.errors.get(0).attempts);
         }
@@ -175,7 +176,7 @@ class SftpEndpointTest {
         up.items.add(TransferItem.of(tmp.resolve("src").toString(), env.uri(remote + "/up"), true));
         up.links = "copy";
         TransferTaskDTO u = engine().await(engine().submit(up).id).toCompletableFuture().get(180, TimeUnit.SECONDS);
-        assertEquals("SUCCEEDED", u.state, String.valueOf(u.errors));
+        assertEquals(TransferState.SUCCEEDED, u.state, String.valueOf(u.errors));
         assertEquals(Path.of("real"), Files.readSymbolicLink(remote.resolve("up/link")));
         assertEquals(Path.of(".."), Files.readSymbolicLink(remote.resolve("up/sub/up")));
         assertEquals(EntryDTO.SYMLINK, sftp.list(URI.create(env.uri(remote + "/up"))).stream().filter(e -> e.name.equals("link")).findFirst().orElseThrow().kind);
@@ -183,7 +184,7 @@ class SftpEndpointTest {
         down.items.add(TransferItem.of(env.uri(remote + "/up"), tmp.resolve("down").toString(), true));
         down.links = "follow";
         TransferTaskDTO d = engine().await(engine().submit(down).id).toCompletableFuture().get(180, TimeUnit.SECONDS);
-        assertEquals("FAILED", d.state);
+        assertEquals(TransferState.FAILED, d.state);
         assertEquals(1, d.errors.size(), String.valueOf(d.errors));
         assertTrue(d.errors.get(0).message.contains("loop"), d.errors.get(0).message);
         assertArrayEquals(Files.readAllBytes(tmp.resolve("src/real")), Files.readAllBytes(tmp.resolve("down/link")));
@@ -194,7 +195,7 @@ class SftpEndpointTest {
     void permissionDeniedIsReportedNotRetried() throws Exception {
         random(tmp.resolve("a"), 1000, 1);
         TransferTaskDTO t = run(tmp.resolve("a").toString(), env.uri("/etc/kumiki-should-not-exist"), false, 0);
-        assertEquals("FAILED", t.state);
+        assertEquals(TransferState.FAILED, t.state);
         assertTrue(t.errors.get(0).message.contains("permission denied"), t.errors.get(0).message);
         assertEquals(1, t.errors.get(0).attempts);
         assertFalse(Files.exists(Path.of("/etc/kumiki-should-not-exist")));
@@ -216,7 +217,7 @@ class SftpEndpointTest {
         assertFalse(kids.isEmpty(), "no sshd session processes");
         for (ProcessHandle k : kids) k.destroyForcibly();
         TransferTaskDTO end = engine().await(t.id).toCompletableFuture().get(180, TimeUnit.SECONDS);
-        assertEquals("SUCCEEDED", end.state, String.valueOf(end.errors));
+        assertEquals(TransferState.SUCCEEDED, end.state, String.valueOf(end.errors));
         assertTrue(end.chunksResent >= 1, "resent " + end.chunksResent);
         assertArrayEquals(Files.readAllBytes(tmp.resolve("big")), Files.readAllBytes(remote.resolve("big")));
     }
