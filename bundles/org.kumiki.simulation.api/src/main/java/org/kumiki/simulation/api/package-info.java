@@ -10,5 +10,5 @@
  * the properties {@code run.id}, {@code run.name}, {@code run.engine}, {@code run.state}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.kumiki.simulation.api;

@@ -22,6 +22,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.kumiki.scheduler.api.Scheduler;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationRejectedException;
 import org.kumiki.simulation.api.SimulationService;
 import org.kumiki.simulation.api.dto.EngineDTO;
@@ -84,7 +85,7 @@ class SimulationIT {
         try {
             RunDTO r = sim.submit(small());
             RunDTO done = await(sim, r.id);
-            assertEquals("COMPLETED", done.state, done.message);
+            assertEquals(RunState.COMPLETED, done.state, done.message);
             SimulationResultDTO res = sim.results(r.id);
             assertEquals(5, res.thermo.size());
             assertEquals(1.44, res.thermo.get(0).temperature, 1e-12);
@@ -109,7 +110,7 @@ class SimulationIT {
         unstable.timestep = 0.09;
         unstable.steps = 3000;
         RunDTO done = await(sim, sim.submit(unstable).id);
-        assertEquals("FAILED", done.state);
+        assertEquals(RunState.FAILED, done.state);
         assertTrue(done.message.contains("unstable"), done.message);
     }
 
@@ -121,7 +122,7 @@ class SimulationIT {
         s.model = SimulationSpec.MODEL_LAMMPS_SCRIPT;
         s.script = "units lj\natom_style atomic\nread_data /nonexistent/file.data\n";
         RunDTO done = await(sim, sim.submit(s).id);
-        assertEquals("FAILED", done.state);
+        assertEquals(RunState.FAILED, done.state);
         assertTrue(done.message.startsWith("LAMMPS: ERROR: Cannot open file /nonexistent/file.data"), done.message);
     }
 
@@ -138,14 +139,14 @@ class SimulationIT {
         assertTrue(d.id.startsWith("sweep-tsweep-"), d.id);
         // the grid campaign submits the points in the background, all in one batch
         SweepDTO done = sim.awaitSweep(d.id).toCompletableFuture().get(180, TimeUnit.SECONDS);
-        assertEquals("COMPLETED", done.state, done.message);
+        assertEquals(RunState.COMPLETED, done.state, done.message);
         assertEquals(4, done.completed);
         assertEquals(4, done.taskIds.size());
         for (String t : done.taskIds) {
             assertEquals(d.id, scheduler.get(t).orElseThrow().spec.labels.get("kumiki.sweep"), "points are scheduler tasks");
         }
         assertEquals(4, done.results.size());
-        assertTrue(sim.sweeps().stream().anyMatch(s -> s.id.equals(d.id) && "COMPLETED".equals(s.state)));
+        assertTrue(sim.sweeps().stream().anyMatch(s -> s.id.equals(d.id) && s.state == RunState.COMPLETED));
         List<String> lines = Files.readAllLines(Path.of(done.dataset), StandardCharsets.UTF_8);
         assertEquals(5, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("point,temperature,density,state,finalTemperature"), lines.get(0));
@@ -178,7 +179,7 @@ class SimulationIT {
         campaign.stop();
         campaign.start();
         SweepDTO done = sim.awaitSweep(d.id).toCompletableFuture().get(180, TimeUnit.SECONDS);
-        assertEquals("COMPLETED", done.state, done.message);
+        assertEquals(RunState.COMPLETED, done.state, done.message);
         assertEquals(4, done.completed);
         org.kumiki.scheduler.api.dto.TaskFilter f = org.kumiki.scheduler.api.dto.TaskFilter.all();
         f.labels.put("kumiki.sweep", d.id);
@@ -230,7 +231,7 @@ class SimulationIT {
         sw.base.steps = 2000;
         sw.base.thermoEvery = 100;
         SweepDTO done = sim.awaitSweep(sim.sweep(sw).id).toCompletableFuture().get(180, TimeUnit.SECONDS);
-        assertEquals("FAILED", done.state);
+        assertEquals(RunState.FAILED, done.state);
         assertEquals(1, done.completed);
         assertEquals(1, done.failed);
         String json = Files.readString(Path.of(done.dataset));

@@ -47,7 +47,7 @@ final class Run {
         d.name = spec.name;
         d.engine = engine;
         d.model = spec.model;
-        d.state = state.name();
+        d.state = state;
         d.message = message;
         d.step = step;
         d.steps = spec.steps;
@@ -76,7 +76,7 @@ final class Run {
             r.steps = step;
         }
         r.runId = id;
-        r.state = state.name();
+        r.state = state;
         r.message = message;
         r.thermo.addAll(thermo);
         r.warnings.addAll(warnings);

@@ -28,6 +28,7 @@ import org.kumiki.scheduler.api.spi.TaskFunction;
 import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationRejectedException;
 import org.kumiki.simulation.api.SimulationService;
+import org.kumiki.simulation.api.SimulationTopics;
 import org.kumiki.simulation.api.dto.EngineDTO;
 import org.kumiki.simulation.api.dto.RunDTO;
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
@@ -285,7 +286,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             r.step = r.thermo.isEmpty() ? s.run.step : r.thermo.get(r.thermo.size() - 1).step;
             r.state = RunState.INTERRUPTED;
             r.ended = System.currentTimeMillis();
-            r.message = RunState.RUNNING.name().equals(s.run.state)
+            r.message = s.run.state == RunState.RUNNING
                 ? "interrupted at step " + r.step + " of " + s.spec.steps + ": the container stopped while it ran ("
                     + r.thermo.size() + " thermo rows kept)"
                 : "interrupted: the container stopped before the run started";
@@ -528,8 +529,11 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
                 }
                 try {
                     Stored s = Json.MAPPER.readValue(f.toFile(), Stored.class);
+                    if (s.run == null || s.run.state == null) {
+                        throw new IOException("no run state");
+                    }
                     Run r = new Run(s.run.id, s.spec, s.run.engine, d, s.run.submitted);
-                    r.state = RunState.valueOf(s.run.state);
+                    r.state = s.run.state;
                     r.message = s.run.message;
                     r.step = s.run.step;
                     r.atoms = s.run.atoms;
@@ -558,13 +562,13 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         }
         RunDTO d = run.dto();
         Map<String, Object> props = new HashMap<>();
-        props.put("run.id", d.id);
+        props.put(SimulationTopics.RUN_ID, d.id);
         if (d.name != null) {
-            props.put("run.name", d.name);
+            props.put(SimulationTopics.RUN_NAME, d.name);
         }
-        props.put("run.engine", d.engine);
-        props.put("run.state", d.state);
-        ea.postEvent(new Event("org/kumiki/simulation/" + d.state, props));
+        props.put(SimulationTopics.RUN_ENGINE, d.engine);
+        props.put(SimulationTopics.RUN_STATE, d.state.name());
+        ea.postEvent(new Event(SimulationTopics.topic(d.state), props));
     }
 
     @Override
@@ -646,7 +650,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         watcher.start();
         execute(run, engine);
         RunDTO d = run.dto();
-        if (!RunState.COMPLETED.name().equals(d.state)) {
+        if (d.state != RunState.COMPLETED) {
             throw new SimulationFailedException(d.id + " " + d.state + ": " + d.message);
         }
         ObjectNode out = summary(run.id, run.engine, run.resultDto());
@@ -662,7 +666,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("runId", runId == null ? "" : runId);
         o.put("engine", engine);
-        o.put("state", r.state == null ? "COMPLETED" : r.state);
+        o.put("state", r.state == null ? "COMPLETED" : r.state.name());
         o.put("atoms", r.atoms);
         o.put("steps", r.steps);
         o.put("atomStepsPerSecond", r.atomStepsPerSecond);

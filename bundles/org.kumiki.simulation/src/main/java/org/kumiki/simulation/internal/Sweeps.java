@@ -636,7 +636,7 @@ final class Sweeps implements Evaluator, AutoCloseable {
             } catch (RuntimeException | IOException e) {
                 LOG.error("sweep {} could not be collected: {}", sw.id, e.toString());
                 SweepDTO d = base(sw);
-                d.state = RunState.FAILED.name();
+                d.state = RunState.FAILED;
                 d.message = "cannot write the dataset: " + e.getMessage();
                 sw.done.complete(d);
             }
@@ -654,7 +654,7 @@ final class Sweeps implements Evaluator, AutoCloseable {
         fill(d, points, true);
         d.dataset = out.toString();
         int bad = d.points - d.completed;
-        d.state = bad == 0 ? RunState.COMPLETED.name() : RunState.FAILED.name();
+        d.state = bad == 0 ? RunState.COMPLETED : RunState.FAILED;
         d.message = bad == 0 ? null : bad + " of " + d.points + " points did not complete"
             + (st.message == null || "budget spent".equals(st.message) || st.message.startsWith("the proposer") ? "" : " (" + st.message + ")");
         LOG.info("sweep {} {}: {}", sw.id, d.state, out);
@@ -706,7 +706,7 @@ final class Sweeps implements Evaluator, AutoCloseable {
             return status(sw, withResults);
         }
         SweepDTO d = base(sw);
-        d.state = RunState.RUNNING.name();
+        d.state = RunState.RUNNING;
         if (cs == null) {
             d.message = "no campaign service is available: the sweep waits for it";
             return d;

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.platform.internal.JournalFactoryComponent;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.dto.RunDTO;
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.ThermoDTO;
@@ -52,7 +53,7 @@ class RunJournalTest {
         SimulationServiceImpl again = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), state, 1);
         try {
             RunDTO r = again.get(id).orElseThrow(() -> new AssertionError("the run vanished"));
-            assertEquals("INTERRUPTED", r.state);
+            assertEquals(RunState.INTERRUPTED, r.state);
             assertEquals("long", r.name);
             assertTrue(r.message.startsWith("interrupted at step ") && r.message.contains(" of 10000000: the container stopped while it ran"), r.message);
             assertTrue(r.started > 0);
@@ -62,8 +63,8 @@ class RunJournalTest {
                 assertEquals(100L * i, res.thermo.get(i).step, "row " + i);
             }
             assertEquals(res.thermo.get(res.thermo.size() - 1).step, r.step);
-            assertTrue(again.list().stream().anyMatch(d -> d.id.equals(id) && d.state.equals("INTERRUPTED")));
-            assertEquals("INTERRUPTED", again.await(id).toCompletableFuture().get(1, TimeUnit.SECONDS).state);
+            assertTrue(again.list().stream().anyMatch(d -> d.id.equals(id) && d.state == RunState.INTERRUPTED));
+            assertEquals(RunState.INTERRUPTED, again.await(id).toCompletableFuture().get(1, TimeUnit.SECONDS).state);
             assertTrue(!again.cancel(id), "an interrupted run has ended");
         } finally {
             again.deactivate();
@@ -71,7 +72,7 @@ class RunJournalTest {
         // it moved to run.json: a third start lists it the same, and the journal holds nothing
         SimulationServiceImpl third = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), state, 1);
         try {
-            assertEquals("INTERRUPTED", third.get(id).orElseThrow().state);
+            assertEquals(RunState.INTERRUPTED, third.get(id).orElseThrow().state);
         } finally {
             third.deactivate();
         }
@@ -88,14 +89,14 @@ class RunJournalTest {
             s.steps = 2500;
             s.thermoEvery = 10; // 251 rows: three journal records of thermo
             r = service.submit(s);
-            assertEquals("COMPLETED", service.await(r.id).toCompletableFuture().get(60, TimeUnit.SECONDS).state);
+            assertEquals(RunState.COMPLETED, service.await(r.id).toCompletableFuture().get(60, TimeUnit.SECONDS).state);
         } finally {
             service.deactivate();
         }
         assertEquals(List.of(), liveKeys());
         SimulationServiceImpl again = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), state, 1);
         try {
-            assertEquals("COMPLETED", again.get(r.id).orElseThrow().state);
+            assertEquals(RunState.COMPLETED, again.get(r.id).orElseThrow().state);
             List<ThermoDTO> rows = again.results(r.id).thermo;
             assertEquals(251, rows.size());
         } finally {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationRejectedException;
 import org.kumiki.simulation.api.dto.RunDTO;
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
@@ -56,7 +57,7 @@ class SimulationServiceImplTest {
         RunDTO r = service.submit(small());
         assertTrue(r.id.startsWith("run-"));
         RunDTO done = service.await(r.id).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertEquals("COMPLETED", done.state, done.message);
+        assertEquals(RunState.COMPLETED, done.state, done.message);
         assertEquals("md", done.engine);
         SimulationResultDTO res = service.results(r.id);
         assertEquals(5, res.thermo.size());
@@ -67,7 +68,7 @@ class SimulationServiceImplTest {
         // a new service on the same state folder knows the run and its results
         SimulationServiceImpl again = new SimulationServiceImpl(state, 1);
         try {
-            assertEquals("COMPLETED", again.get(r.id).orElseThrow().state);
+            assertEquals(RunState.COMPLETED, again.get(r.id).orElseThrow().state);
             assertEquals(5, again.results(r.id).thermo.size());
             assertEquals(res.thermo.get(4).totalEnergy, again.results(r.id).thermo.get(4).totalEnergy);
         } finally {
@@ -82,7 +83,7 @@ class SimulationServiceImplTest {
         s.steps = 3000;
         RunDTO r = service.submit(s);
         RunDTO done = service.await(r.id).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertEquals("FAILED", done.state);
+        assertEquals(RunState.FAILED, done.state);
         assertTrue(done.message.contains("unstable"), done.message);
         for (var t : service.results(r.id).thermo) {
             assertTrue(Double.isFinite(t.totalEnergy));
@@ -97,7 +98,7 @@ class SimulationServiceImplTest {
         RunDTO r = service.submit(s);
         assertTrue(service.cancel(r.id));
         RunDTO done = service.await(r.id).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertEquals("CANCELLED", done.state);
+        assertEquals(RunState.CANCELLED, done.state);
         assertFalse(service.cancel(r.id));
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.campaign.api.spi.Evaluator;
 import org.kumiki.campaign.internal.CampaignServiceImpl;
 import org.kumiki.platform.internal.JournalFactoryComponent;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.dto.SweepDTO;
 import org.kumiki.simulation.api.dto.SweepPointDTO;
 import org.kumiki.simulation.api.dto.SweepSpec;
@@ -99,7 +100,7 @@ class SweepCampaignTest {
         scheduler.fail(scheduler.ids.get(2), "node lost");
         scheduler.run(scheduler.ids.get(3), worker);
         SweepDTO done = sim.awaitSweep(d.id).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertEquals("FAILED", done.state);
+        assertEquals(RunState.FAILED, done.state);
         assertEquals(3, done.completed);
         assertEquals(1, done.failed);
         assertEquals("1 of 4 points did not complete", done.message);
@@ -138,7 +139,7 @@ class SweepCampaignTest {
 
         // the new life knows the sweep and its finished points without running anything again
         SweepDTO after = sim.sweepStatus(d.id).orElseThrow();
-        assertEquals("RUNNING", after.state);
+        assertEquals(RunState.RUNNING, after.state);
         assertEquals(4, after.points);
         within(60, () -> sim.sweepStatus(d.id).orElseThrow().completed == 3, "the point that ended meanwhile is recorded");
         assertEquals(List.of(0, 1, 2), sim.sweepStatus(d.id).orElseThrow().results.stream().map(p -> p.point).toList());
@@ -146,7 +147,7 @@ class SweepCampaignTest {
         assertFalse(scheduler.awaited.contains(tasks.get(0)), "finished points are not followed again");
         scheduler.run(tasks.get(3), worker);
         SweepDTO done = sim.awaitSweep(d.id).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertEquals("COMPLETED", done.state, done.message);
+        assertEquals(RunState.COMPLETED, done.state, done.message);
         assertEquals(4, done.completed);
         assertEquals(4, scheduler.submitted(), "no point was submitted twice");
         assertEquals(tasks, done.taskIds);
@@ -165,7 +166,7 @@ class SweepCampaignTest {
         within(60, () -> sim.sweepStatus(d.id).orElseThrow().completed == 1, "1 point recorded");
         campaigns.abort(d.id);
         SweepDTO done = sim.awaitSweep(d.id).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertEquals("FAILED", done.state);
+        assertEquals(RunState.FAILED, done.state);
         assertEquals("3 of 4 points did not complete (aborted)", done.message);
         for (String t : scheduler.ids.subList(1, 4)) {
             assertEquals(org.kumiki.scheduler.api.TaskState.CANCELLED, scheduler.get(t).orElseThrow().state, t);

@@ -1,5 +1,6 @@
 package org.kumiki.simulation.api.dto;
 
+import org.kumiki.simulation.api.RunState;
 import org.osgi.dto.DTO;
 
 /** The state of one run. */
@@ -9,8 +10,8 @@ public class RunDTO extends DTO {
     public String name;
     public String engine;
     public String model;
-    /** A {@link org.kumiki.simulation.api.RunState} name. */
-    public String state;
+    /** Its state; JSON writes the name. */
+    public RunState state;
     /** Why a run failed or was cancelled. */
     public String message;
     public long step;

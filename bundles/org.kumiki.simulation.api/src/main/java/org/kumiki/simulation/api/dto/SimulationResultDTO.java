@@ -5,14 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kumiki.simulation.api.RunState;
 import org.osgi.dto.DTO;
 
 /** A run's results: its thermo series, final state files and performance. */
 public class SimulationResultDTO extends DTO {
     public String runId;
     public String engine;
-    /** A {@link org.kumiki.simulation.api.RunState} name. */
-    public String state;
+    /** Its state; JSON writes the name. */
+    public RunState state;
     public String message;
     public long atoms;
     /** Steps actually run. */

@@ -3,6 +3,7 @@ package org.kumiki.simulation.api.dto;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.kumiki.simulation.api.RunState;
 import org.osgi.dto.DTO;
 
 /** The state of a sweep. */
@@ -10,8 +11,8 @@ public class SweepDTO extends DTO {
     /** Opaque id, {@code sweep-...}: the id of the grid campaign that runs the sweep. */
     public String id;
     public String name;
-    /** QUEUED/RUNNING while points run; COMPLETED when all succeeded; FAILED when any failed. */
-    public String state;
+    /** RUNNING while points run; COMPLETED when all succeeded; FAILED when any failed (JSON writes the name). */
+    public RunState state;
     public int points;
     public int completed;
     public int failed;

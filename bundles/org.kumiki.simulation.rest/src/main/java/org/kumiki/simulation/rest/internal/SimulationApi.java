@@ -83,7 +83,7 @@ public class SimulationApi extends ApiServlet {
         String engine = call.query("engine");
         List<RunDTO> out = new ArrayList<>();
         for (RunDTO r : sims.list()) {
-            if ((state == null || state.name().equals(r.state)) && (engine == null || engine.equals(r.engine))) {
+            if ((state == null || state == r.state) && (engine == null || engine.equals(r.engine))) {
                 out.add(r);
             }
         }

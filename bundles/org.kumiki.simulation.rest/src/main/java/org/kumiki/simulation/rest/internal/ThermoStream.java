@@ -39,7 +39,7 @@ final class ThermoStream implements Runnable {
     private final String runId;
     private final SseStream sse;
     private long lastStep;
-    private String lastState;
+    private RunState lastState;
     private ScheduledFuture<?> task;
 
     private ThermoStream(SimulationService sims, String runId, SseStream sse, long afterStep) {
@@ -82,11 +82,11 @@ final class ThermoStream implements Runnable {
                     lastStep = row.step;
                 }
             }
-            if (!run.state.equals(lastState)) {
+            if (run.state != lastState) {
                 lastState = run.state;
                 sse.send("state", null, run);
             }
-            if (RunState.valueOf(run.state).isTerminal()) {
+            if (run.state.isTerminal()) {
                 sse.send("end", null, run);
                 sse.close();
             }
