@@ -13,5 +13,5 @@
  * {@code RESET}) with the properties {@code run.uid}, {@code engine.state}, {@code reason}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.kumiki.lab.api;

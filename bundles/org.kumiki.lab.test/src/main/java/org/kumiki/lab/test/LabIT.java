@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.eventmodel.SchemaCheck;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -134,7 +135,7 @@ class LabIT {
         try (Recorder rec = new Recorder()) {
             RunSummaryDTO s = engine.submit(plans.gridScan(List.of("det1"), List.of(AxisDTO.of("m1", -1, 1, 3), AxisDTO.of("m2", -1, 1, 2)), false,
                     Map.of("purpose", "in-framework test"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             List<DocumentDTO> docs = rec.until(s.uid);
             checkDocuments(docs, 6);
             assertEquals(docs.size(), engine.documents(s.uid).size(), "persisted as published");
@@ -207,7 +208,7 @@ class LabIT {
             await(() -> engine.state() == EngineState.SUSPENDED, "suspended");
             c.connected = true;
             RunSummaryDTO s = f.get(60, TimeUnit.SECONDS);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             List<DocumentDTO> docs = rec.until(s.uid);
             checkDocuments(docs, 40);
             List<Object> values = new ArrayList<>();

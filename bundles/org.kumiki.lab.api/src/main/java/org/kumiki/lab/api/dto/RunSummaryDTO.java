@@ -1,6 +1,7 @@
 package org.kumiki.lab.api.dto;
 
 import java.util.Map;
+import org.kumiki.lab.api.RunStatus;
 
 /** One run in the store. */
 public class RunSummaryDTO {
@@ -12,8 +13,11 @@ public class RunSummaryDTO {
     public double startTime;
     /** Unix epoch seconds of the stop document, 0 while running or when incomplete. */
     public double stopTime;
-    /** running, success, abort, fail or incomplete (no stop document: the container died mid-run). */
-    public String status;
+    /**
+     * RUNNING, SUCCESS, ABORT, FAIL or INCOMPLETE (no stop document: the container died mid-run);
+     * {@link RunStatus#exitStatus()} is Bluesky's lower-case word.
+     */
+    public RunStatus status;
     public String reason;
     /** Events per stream, as in the stop document. */
     public Map<String, Long> numEvents;

@@ -294,7 +294,7 @@ public class LabCommands {
         TextTable t = new TextTable("RUN", "SCAN", "PLAN", "STATUS", "EVENTS", "DOCS", "STARTED", "REASON");
         for (RunSummaryDTO r : l) {
             long events = r.numEvents == null ? 0 : r.numEvents.values().stream().mapToLong(Long::longValue).sum();
-            t.row(r.uid, r.scanId, nz(r.planName), r.status, events, r.documents,
+            t.row(r.uid, r.scanId, nz(r.planName), r.status == null ? "" : r.status.exitStatus(), events, r.documents,
                     java.time.Instant.ofEpochMilli((long) (r.startTime * 1000)).toString(), Text.oneLine(nz(r.reason)));
         }
         return t.toString();

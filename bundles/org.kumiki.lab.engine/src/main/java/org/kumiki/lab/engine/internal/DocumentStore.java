@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.kumiki.lab.api.LabConstants;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.dto.DocumentDTO;
 import org.kumiki.lab.api.dto.RunSummaryDTO;
 import org.kumiki.platform.api.journal.Journal;
@@ -20,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Crash-safe document storage on the platform journal. Layout under the lab state folder:
@@ -41,8 +44,11 @@ final class DocumentStore implements AutoCloseable {
     static final Pattern RUN_UID = Pattern.compile("run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /** Built with the first document read or written: Jackson's first mapper is ~0.1 s of class loading at start-up. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    static final class Json {
+        // ACCEPT_CASE_INSENSITIVE_ENUMS: index entries written before RunSummaryDTO.status was a
+        // RunStatus carry Bluesky's lower-case word ("success")
+        static final ObjectMapper MAPPER = JsonMapper.builder().enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
         static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
         };
     }
@@ -116,7 +122,7 @@ final class DocumentStore implements AutoCloseable {
         if (docs.isEmpty()) return null;
         RunSummaryDTO r = new RunSummaryDTO();
         r.uid = uid;
-        r.status = "running";
+        r.status = RunStatus.RUNNING;
         r.numEvents = Map.of();
         r.documents = docs.size();
         DocumentDTO first = docs.get(0);
@@ -136,7 +142,7 @@ final class DocumentStore implements AutoCloseable {
 
     /** Takes status, reason, stop time and event counts from a stop document. */
     private static void stopped(RunSummaryDTO r, DocumentDTO stop) {
-        r.status = String.valueOf(stop.doc.get("exit_status"));
+        r.status = stop.doc.get("exit_status") instanceof String x ? statusOf(x) : RunStatus.INCOMPLETE;
         r.reason = stop.doc.get("reason") instanceof String s ? s : null;
         r.stopTime = num(stop.doc.get("time"));
         if (stop.doc.get("num_events") instanceof Map<?, ?> m) {
@@ -152,7 +158,7 @@ final class DocumentStore implements AutoCloseable {
     private void recover() throws IOException {
         for (RunSummaryDTO r : runs.values()) {
             if (r.scanId > lastScanId) lastScanId = r.scanId;
-            if (!"running".equals(r.status)) continue;
+            if (r.status != RunStatus.RUNNING) continue;
             List<DocumentDTO> docs = new ArrayList<>();
             boolean[] marked = {false};
             try (Journal j = journals.open(runsDir.resolve(r.uid), (k, v) -> {
@@ -165,7 +171,7 @@ final class DocumentStore implements AutoCloseable {
                     stopped(r, last);
                     LOG.info("lab run {} had stopped before the crash ({})", r.uid, r.status);
                 } else {
-                    r.status = "incomplete";
+                    r.status = RunStatus.INCOMPLETE;
                     r.reason = "the container stopped before the run ended; " + docs.size() + " documents were persisted";
                     if (!marked[0]) {
                         j.put("incomplete", Json.MAPPER.writeValueAsBytes(Map.of("time", System.currentTimeMillis() / 1000.0, "documents", docs.size())));
@@ -179,6 +185,17 @@ final class DocumentStore implements AutoCloseable {
             index.put(r.uid, Json.MAPPER.writeValueAsBytes(r));
         }
         index.sync();
+    }
+
+    /** A stop document's exit status; one Bluesky does not define counts as a failure. */
+    static RunStatus statusOf(String exitStatus) {
+        try {
+            RunStatus s = RunStatus.of(exitStatus);
+            return s == RunStatus.RUNNING || s == RunStatus.INCOMPLETE ? RunStatus.FAIL : s;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("lab stop document with an unknown exit status: {}", e.getMessage());
+            return RunStatus.FAIL;
+        }
     }
 
     private static double num(Object o) {

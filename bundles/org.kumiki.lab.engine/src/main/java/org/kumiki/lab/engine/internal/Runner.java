@@ -28,6 +28,7 @@ import org.kumiki.lab.api.Movable;
 import org.kumiki.lab.api.Msg;
 import org.kumiki.lab.api.Plan;
 import org.kumiki.lab.api.Readable;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.Stoppable;
 import org.kumiki.lab.api.Triggerable;
 import org.kumiki.lab.api.dto.DataKeyDTO;
@@ -528,7 +529,7 @@ final class Runner implements Runnable {
         s.planName = plan.name();
         s.scanId = scanId;
         s.startTime = t;
-        s.status = "running";
+        s.status = RunStatus.RUNNING;
         s.numEvents = Map.of();
         open = engine.store.open(s);
         runUid = uid;
@@ -582,7 +583,7 @@ final class Runner implements Runnable {
         open.sync();
         open.close();
         RunSummaryDTO s = open.summary;
-        s.status = status;
+        s.status = RunStatus.of(status);
         s.reason = reason;
         s.stopTime = (Double) stop.get("time");
         s.numEvents = new LinkedHashMap<>(numEvents);

@@ -1,5 +1,6 @@
 package org.kumiki.lab.engine.internal;
 
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.eventmodel.SchemaCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class CrashRecoveryTest {
             List<RunSummaryDTO> runs = h.engine.runs();
             assertEquals(1, runs.size());
             RunSummaryDTO r = runs.get(0);
-            assertEquals("incomplete", r.status, r.reason);
+            assertEquals(RunStatus.INCOMPLETE, r.status, r.reason);
             List<DocumentDTO> docs = h.engine.documents(r.uid);
             assertTrue(docs.size() >= durable, docs.size() + " documents on disk, " + durable + " were durable");
             assertEquals("start", docs.get(0).name);
@@ -62,12 +63,12 @@ class CrashRecoveryTest {
             assertEquals(docs.size() - 2, seq);
             // the engine works on: a new run gets the next scan id
             RunSummaryDTO next = RunEngineTest.run(h, h.plans.count(List.of("det1"), 2, 0, null));
-            assertEquals("success", next.status);
+            assertEquals(RunStatus.SUCCESS, next.status);
             assertEquals(r.scanId + 1, next.scanId);
         }
         // a second restart keeps the mark
         try (Harness h = new Harness(state)) {
-            assertTrue(h.engine.runs().stream().anyMatch(x -> x.status.equals("incomplete")));
+            assertTrue(h.engine.runs().stream().anyMatch(x -> x.status == RunStatus.INCOMPLETE));
         }
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.lab.api.LabConstants;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.dto.DocumentDTO;
 import org.kumiki.lab.api.dto.RunSummaryDTO;
 import org.kumiki.platform.api.dto.JournalDamageDTO;
@@ -60,7 +61,7 @@ class DocumentStoreTest {
             s.planName = r % 2 == 0 ? "scan" : "count";
             s.scanId = store.nextScanId();
             s.startTime = t;
-            s.status = "running";
+            s.status = RunStatus.RUNNING;
             s.numEvents = Map.of();
             DocumentStore.OpenRun open = store.open(s);
             Path file = state.resolve("runs").resolve(uid).resolve("journal.log");
@@ -101,7 +102,7 @@ class DocumentStoreTest {
             }
             open.sync();
             open.close();
-            s.status = (String) stop.get("exit_status");
+            s.status = RunStatus.of((String) stop.get("exit_status"));
             s.reason = (String) stop.get("reason");
             s.stopTime = (Double) stop.get("time");
             s.numEvents = Map.of("primary", (long) events);
@@ -122,7 +123,7 @@ class DocumentStoreTest {
 
     static String key(RunSummaryDTO s) {
         return String.join("|", s.uid, String.valueOf(s.planName), String.valueOf(s.scanId), String.valueOf(s.startTime),
-                String.valueOf(s.stopTime), s.status, s.reason == null ? "" : s.reason, String.valueOf(new TreeMap<>(s.numEvents)),
+                String.valueOf(s.stopTime), String.valueOf(s.status), s.reason == null ? "" : s.reason, String.valueOf(new TreeMap<>(s.numEvents)),
                 String.valueOf(s.documents));
     }
 

@@ -1,5 +1,6 @@
 package org.kumiki.lab.engine.internal;
 
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.eventmodel.SchemaCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,7 +91,7 @@ class RunEngineTest {
         try (Harness h = new Harness(dir)) {
             Plan p = h.plans.gridScan(List.of("det1"), List.of(AxisDTO.of("m1", -1, 1, 3), AxisDTO.of("m2", 0, 2, 3)), true, Map.of("sample", "Si-1", "operator", "ada"));
             RunSummaryDTO s = run(h, p);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             assertEquals(Map.of("primary", 9L), s.numEvents);
             List<DocumentDTO> seen = ofRun(h.seenUntilStop(s.uid), s.uid);
             List<DocumentDTO> events = checkRun(seen, 9);
@@ -177,7 +178,7 @@ class RunEngineTest {
                 return Map.of("robot1", Map.of("ratio_a", trial[0], "ratio_b", SimSpectrometer.OPT_B, "temperature", trial[1]));
             }, 60, Map.of("objective", "yield"));
             RunSummaryDTO s = run(h, p);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             checkRun(ofRun(h.seenUntilStop(s.uid), s.uid), 60);
             assertTrue(best[0] > 0.85, "the loop found yield " + best[0] + " (optimum " + SimSpectrometer.MAX_YIELD + ")");
             assertTrue(yields.get(0) < best[0]);
@@ -205,7 +206,7 @@ class RunEngineTest {
             int[] n = {0};
             Plan p = h.plans.adaptive(List.of("det1"), List.of("m1"), last -> Map.of("m1", n[0]++ == 0 ? 2.0 : 99.0), 5, null);
             RunSummaryDTO s = run(h, p);
-            assertEquals("fail", s.status);
+            assertEquals(RunStatus.FAIL, s.status);
             assertTrue(s.reason.contains("outside the soft limits"), s.reason);
             assertEquals(2.0, m1.position(), 1e-12);
             checkRun(ofRun(h.seenUntilStop(s.uid), s.uid), 1);
@@ -240,7 +241,7 @@ class RunEngineTest {
             assertTrue(assertThrows(org.kumiki.lab.api.DeviceException.class, () -> h.engine.read("det\u001b[2J")).getMessage()
                     .startsWith("unknown device 'det?[2J' (known: "), "no terminal escape in the message");
             // a plan whose devices are all known runs
-            assertEquals("success", run(h, h.plans.count(List.of("det1"), 2, 0, null)).status);
+            assertEquals(RunStatus.SUCCESS, run(h, h.plans.count(List.of("det1"), 2, 0, null)).status);
         }
     }
 
@@ -264,8 +265,8 @@ class RunEngineTest {
             assertEquals(2, slow.stops.get(), "the abort stopped the device before IDLE");
             // what the next command does at once: submit another plan
             RunSummaryDTO next = run(h, h.plans.count(List.of("det1"), 1, 0, null));
-            assertEquals("success", next.status);
-            assertEquals("abort", f.get(60, TimeUnit.SECONDS).status);
+            assertEquals(RunStatus.SUCCESS, next.status);
+            assertEquals(RunStatus.ABORT, f.get(60, TimeUnit.SECONDS).status);
         }
     }
 
@@ -297,7 +298,7 @@ class RunEngineTest {
                 }
             };
             RunSummaryDTO b = run(h, boom);
-            assertEquals("fail", b.status);
+            assertEquals(RunStatus.FAIL, b.status);
             assertTrue(b.reason.contains("plan bug"));
             checkRun(ofRun(h.seenUntilStop(b.uid), b.uid), 0);
             for (Map<String, String> args : List.of(Map.of("dets", "det1", "num", "-1"), Map.of("dets", "det1", "num", "1e99"), Map.of("dets", ""),
@@ -331,7 +332,7 @@ class RunEngineTest {
             assertFalse(h.bench.motors.get(0).isMoving(), "an immediate pause stops motion");
             h.engine.resume();
             RunSummaryDTO s = f.get(60, TimeUnit.SECONDS);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             List<DocumentDTO> events = checkRun(ofRun(h.seenUntilStop(s.uid), s.uid), 41);
             // each point was measured with m1 where the plan put it
             for (int i = 0; i < 41; i++) {
@@ -365,7 +366,7 @@ class RunEngineTest {
             assertEquals(atSuspend, counter.triggers.get(), "nothing measured while suspended");
             beam.value = 61;
             RunSummaryDTO s = f.get(60, TimeUnit.SECONDS);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             List<DocumentDTO> events = checkRun(ofRun(h.seenUntilStop(s.uid), s.uid), 30);
             h.engine.removeSuspender(id);
             assertTrue(h.engine.suspenders().isEmpty());
@@ -394,7 +395,7 @@ class RunEngineTest {
             Harness.await(() -> h.engine.state() == EngineState.PAUSED, "the pause after the suspension");
             h.engine.resume();
             RunSummaryDTO s = f.get(60, TimeUnit.SECONDS);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             List<DocumentDTO> events = checkRun(ofRun(h.seenUntilStop(s.uid), s.uid), 20);
             // trigger 7 failed; its point was taken again as trigger 8: values 1..6, 8..21
             List<Long> values = new ArrayList<>();
@@ -425,7 +426,7 @@ class RunEngineTest {
             assertTrue(failed.isEmpty(), "not stopped: " + failed);
             for (SimMotor m : h.bench.motors) assertFalse(m.isMoving(), m.name() + " still moving");
             RunSummaryDTO s = f.get(60, TimeUnit.SECONDS);
-            assertEquals("abort", s.status);
+            assertEquals(RunStatus.ABORT, s.status);
             assertTrue(s.reason.contains("emergency stop"), s.reason);
             mover.join(10_000);
             assertTrue(h.engine.emergencyStopActive());
@@ -451,13 +452,13 @@ class RunEngineTest {
             assertTrue(h.engine.devices().stream().anyMatch(d -> d.name.equals("m1") && d.lockedBy != null));
             h.engine.stop();
             RunSummaryDTO s = f.get(60, TimeUnit.SECONDS);
-            assertEquals("success", s.status);
+            assertEquals(RunStatus.SUCCESS, s.status);
             assertTrue(h.engine.devices().stream().allMatch(d -> d.lockedBy == null), "locks released");
             var g = h.engine.submit(h.plans.scan(List.of("det1"), "m1", 0, 10, 11, null)).toCompletableFuture();
             Harness.await(() -> h.engine.state() == EngineState.RUNNING && h.engine.currentRun().isPresent(), "running");
             h.engine.abort("enough");
             RunSummaryDTO a = g.get(60, TimeUnit.SECONDS);
-            assertEquals("abort", a.status);
+            assertEquals(RunStatus.ABORT, a.status);
             assertEquals("enough", a.reason);
             checkRun(ofRun(h.seenUntilStop(a.uid), a.uid), (int) (long) a.numEvents.getOrDefault("primary", 0L));
         }

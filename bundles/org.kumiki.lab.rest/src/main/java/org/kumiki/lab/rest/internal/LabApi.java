@@ -21,6 +21,7 @@ import org.kumiki.lab.api.Plans;
 import org.kumiki.lab.api.Readable;
 import org.kumiki.lab.api.RunEngine;
 import org.kumiki.lab.api.RunRejectedException;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.dto.DataKeyDTO;
 import org.kumiki.lab.api.dto.DeviceDTO;
 import org.kumiki.lab.api.dto.DocumentDTO;
@@ -98,10 +99,10 @@ public class LabApi extends ApiServlet {
         route("GET", "/runs", Role.VIEWER, "Runs, newest first (filters: status, plan)", this::runs)
                 .query("status", "running, success, abort, fail or incomplete")
                 .query("plan", "plan name")
-                .page(RunSummaryDTO.class);
+                .page(RunView.class);
         route("POST", "/runs", Role.OPERATOR, "Runs a plan (one at a time: 409 while the engine is busy); answers once its run has opened",
-                this::submit).body(RunRequest.class).returns(RunSummaryDTO.class).status(201).idempotent();
-        route("GET", "/runs/{uid}", Role.VIEWER, "One run ('current' names the open run)", call -> summary(runUid(call))).returns(RunSummaryDTO.class);
+                this::submit).body(RunRequest.class).returns(RunView.class).status(201).idempotent();
+        route("GET", "/runs/{uid}", Role.VIEWER, "One run ('current' names the open run)", call -> RunView.of(summary(runUid(call)))).returns(RunView.class);
         route("GET", "/runs/{uid}/documents", Role.VIEWER, "The run's event-model documents in order (start, descriptor, event..., stop)",
                 this::documents).query("name", "only documents of this type (start, descriptor, event, resource, datum, stop)")
                 .returns(DocumentDTO[].class);
@@ -212,10 +213,10 @@ public class LabApi extends ApiServlet {
             throw ApiException.badRequest("status=" + PlanRequests.shown(status) + " is not one of running, success, abort, fail, incomplete");
         }
         String plan = call.query("plan");
-        List<RunSummaryDTO> out = new ArrayList<>();
+        List<RunView> out = new ArrayList<>();
         for (RunSummaryDTO r : engine.runs()) {
-            if ((status == null || status.equals(r.status)) && (plan == null || plan.equals(r.planName))) {
-                out.add(r);
+            if ((status == null || (r.status != null && status.equals(r.status.exitStatus()))) && (plan == null || plan.equals(r.planName))) {
+                out.add(RunView.of(r));
             }
         }
         return Page.of(call, out, r -> r.uid, false);
@@ -265,7 +266,7 @@ public class LabApi extends ApiServlet {
         String uid = tracked.firstRun.getNow(null);
         if (uid == null) {
             RunSummaryDTO s = result.getNow(null);
-            return s == null ? ApiResult.of(200, null) : ApiResult.created(path("/runs/" + s.uid), s);
+            return s == null ? ApiResult.of(200, null) : ApiResult.created(path("/runs/" + s.uid), RunView.of(s));
         }
         RunSummaryDTO s;
         try {
@@ -274,9 +275,9 @@ public class LabApi extends ApiServlet {
             s = new RunSummaryDTO();
             s.uid = uid;
             s.planName = plan.name();
-            s.status = "running";
+            s.status = RunStatus.RUNNING;
         }
-        return ApiResult.created(path("/runs/" + uid), s);
+        return ApiResult.created(path("/runs/" + uid), RunView.of(s));
     }
 
     private Object documents(ApiCall call) {
@@ -318,7 +319,7 @@ public class LabApi extends ApiServlet {
         Optional<String> cur = engine.currentRun();
         if (cur.isEmpty() || !cur.get().equals(uid)) {
             RunSummaryDTO s = summary(uid);
-            throw ApiException.conflict("run " + uid + " is not open (" + s.status + ")");
+            throw ApiException.conflict("run " + uid + " is not open (" + s.status.exitStatus() + ")");
         }
         return uid;
     }
