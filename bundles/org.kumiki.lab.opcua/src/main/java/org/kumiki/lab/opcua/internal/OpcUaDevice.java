@@ -3,6 +3,10 @@ package org.kumiki.lab.opcua.internal;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +30,7 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.UaExceptionStatus;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -64,12 +69,24 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
     /** Settings of one device (the component maps its configuration to this). */
     public record Settings(String name, String endpoint, String securityPolicy, String securityMode, boolean allowInsecure, String username,
             String password, Map<String, String> readings, String setpointNode, String triggerMethod, String stopMethod, Double low, Double high,
-            String units, long requestTimeoutMs, double samplingMs) {
+            String units, long requestTimeoutMs, double samplingMs, Path securityDir) {
+
+        /** Without a security folder: only security None works (tests, tools). */
+        public Settings(String name, String endpoint, String securityPolicy, String securityMode, boolean allowInsecure, String username,
+                String password, Map<String, String> readings, String setpointNode, String triggerMethod, String stopMethod, Double low, Double high,
+                String units, long requestTimeoutMs, double samplingMs) {
+            this(name, endpoint, securityPolicy, securityMode, allowInsecure, username, password, readings, setpointNode, triggerMethod, stopMethod,
+                    low, high, units, requestTimeoutMs, samplingMs, null);
+        }
     }
 
     private final Settings s;
     private volatile OpcUaClient client;
     private final SecurityPolicy policy;
+    private final ClientSecurity security;
+    private final MemoryCertificateQuarantine quarantine = new MemoryCertificateQuarantine();
+    private volatile String problem;
+    private volatile String offered;
     private final MessageSecurityMode mode;
     private long backoffMs = 100;
     private final Map<String, NodeId> readingNodes = new LinkedHashMap<>();
@@ -91,9 +108,21 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
         if ((policy == SecurityPolicy.None || mode == MessageSecurityMode.None) && !s.allowInsecure()) {
             throw new IllegalArgumentException(s.name() + ": security policy/mode None is refused; set allow.insecure=true to accept an unencrypted, unsigned connection");
         }
+        if ((policy == SecurityPolicy.None) != (mode == MessageSecurityMode.None)) {
+            throw new IllegalArgumentException(s.name() + ": security policy " + policy.name() + " does not go with mode " + mode.name()
+                    + " (None goes with None; a signing policy with Sign or SignAndEncrypt)");
+        }
         if (policy != SecurityPolicy.None) {
-            throw new IllegalArgumentException(s.name() + ": security policy " + s.securityPolicy()
-                    + " needs a client certificate, which this driver version cannot load yet; only None (with allow_insecure) is supported");
+            if (s.securityDir() == null) {
+                throw new IllegalArgumentException(s.name() + ": security policy " + policy.name() + " needs a client certificate and no state folder was given to keep it");
+            }
+            try {
+                this.security = ClientSecurity.open(s.securityDir());
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException(s.name() + ": cannot load or create the OPC UA client certificate in " + s.securityDir() + ": " + e.getMessage());
+            }
+        } else {
+            this.security = null;
         }
         this.policy = policy;
         this.mode = mode;
@@ -110,15 +139,32 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
         keeper.execute(this::connectLoop);
     }
 
-    private static java.util.Optional<EndpointDescription> pick(List<EndpointDescription> endpoints, SecurityPolicy p, MessageSecurityMode m) {
-        return endpoints.stream().filter(e -> p.getUri().equals(e.getSecurityPolicyUri()) && e.getSecurityMode() == m).findFirst();
+    private java.util.Optional<EndpointDescription> pick(List<EndpointDescription> endpoints, SecurityPolicy p, MessageSecurityMode m) {
+        java.util.Optional<EndpointDescription> e = endpoints.stream().filter(d -> p.getUri().equals(d.getSecurityPolicyUri()) && d.getSecurityMode() == m).findFirst();
+        if (e.isEmpty()) {
+            offered = endpoints.stream().map(d -> {
+                String uri = String.valueOf(d.getSecurityPolicyUri());
+                return uri.substring(uri.lastIndexOf('#') + 1) + "/" + d.getSecurityMode();
+            }).distinct().collect(java.util.stream.Collectors.joining(", "));
+        }
+        return e;
     }
 
     private OpcUaClient newClient() throws UaException {
         OpcUaClient c = OpcUaClient.create(s.endpoint(), endpoints -> pick(endpoints, policy, mode), transport -> {
         }, cfg -> {
             cfg.setApplicationName(LocalizedText.english("Kumiki lab OPC UA driver"));
-            cfg.setApplicationUri("urn:kumiki:lab:opcua:" + s.name());
+            cfg.setApplicationUri(ClientSecurity.APPLICATION_URI);
+            if (security != null) {
+                cfg.setKeyPair(security.keyPair);
+                cfg.setCertificate(security.certificate);
+                cfg.setCertificateChain(new X509Certificate[] {security.certificate});
+                try {
+                    cfg.setCertificateValidator(security.validator(quarantine));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
             cfg.setRequestTimeout(uint(Math.max(100, s.requestTimeoutMs())));
             cfg.setKeepAliveInterval(uint(500));
             cfg.setKeepAliveFailuresAllowed(uint(1));
@@ -132,6 +178,7 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
             @Override
             public void onSessionActive(UaSession session) {
                 sessionActive = true;
+                problem = null;
                 LOG.info("{}: OPC UA session to {} is active", s.name(), s.endpoint());
             }
 
@@ -158,8 +205,16 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
             sessionActive = true;
             subscribe();
             backoffMs = 100;
+            problem = null;
         } catch (Exception e) {
-            LOG.debug("{}: connecting to {} failed: {}", s.name(), s.endpoint(), e.toString());
+            String why = securityProblem(e);
+            if (why != null) {
+                if (!why.equals(problem)) LOG.warn("{}", why);
+                problem = why;
+                disposeClient(); // the next attempt reads the trust list again
+            } else {
+                LOG.debug("{}: connecting to {} failed: {}", s.name(), s.endpoint(), e.toString());
+            }
             backoffMs = Math.min(2000, backoffMs * 2);
             if (!closed) keeper.schedule(this::connectLoop, backoffMs, TimeUnit.MILLISECONDS);
         }
@@ -396,6 +451,58 @@ public final class OpcUaDevice implements Movable, Triggerable, Stoppable, AutoC
             require(r.getStatusCode(), what + " method");
         } catch (UaException | RuntimeException e) {
             throw failure(what, e);
+        }
+    }
+
+    /**
+     * One line for a connection refused on security grounds, naming what to do; null for any
+     * other failure (a server that is not up is retried quietly).
+     */
+    private String securityProblem(Exception e) {
+        List<X509Certificate> refused = quarantine.getRejectedCertificates();
+        if (!refused.isEmpty() && security != null) {
+            X509Certificate c = refused.get(0);
+            quarantine.removeRejectedCertificate(c);
+            String where;
+            try {
+                where = security.reject(c).toString();
+            } catch (IOException | GeneralSecurityException ex) {
+                where = "(not saved: " + ex.getMessage() + ")";
+            }
+            return s.name() + ": the certificate of OPC UA server " + s.endpoint() + " (" + c.getSubjectX500Principal().getName()
+                    + ") is not trusted: saved as " + where + "; move it to " + security.trusted() + " to trust this server";
+        }
+        String offers = offered;
+        if (offers != null) {
+            offered = null;
+            return s.name() + ": OPC UA server " + s.endpoint() + " offers no endpoint with security policy " + policy.name() + " and mode " + mode.name()
+                    + " (it offers " + offers + ")";
+        }
+        StatusCode code = UaException.extractStatusCode(e).orElse(null);
+        if (code == null || isCommunication(code) && code.getValue() != StatusCodes.Bad_ConnectionRejected) return null;
+        String name = StatusCodes.lookup(code.getValue()).map(n -> n[0]).orElse(code.toString());
+        if (!(name.contains("Certificate") || name.contains("Security") || name.contains("Identity") || name.contains("UserAccessDenied"))) return null;
+        if (name.contains("Identity") || name.contains("UserAccessDenied")) {
+            return s.name() + ": OPC UA server " + s.endpoint() + " refused the user (" + name + "): check username and .password";
+        }
+        return s.name() + ": OPC UA server " + s.endpoint() + " refused this client (" + name + ")"
+                + (security == null ? "" : ": its administrator must trust " + security.dir.resolve(ClientSecurity.CERT)
+                        + " (application URI " + ClientSecurity.APPLICATION_URI + ")");
+    }
+
+    /** The last security problem of a connection attempt (one line), or null once connected. */
+    String problem() {
+        return problem;
+    }
+
+    private void disposeClient() {
+        OpcUaClient c = client;
+        client = null;
+        if (c == null) return;
+        try {
+            c.disconnect();
+        } catch (Exception ex) {
+            LOG.debug("{}: disconnect: {}", s.name(), ex.toString());
         }
     }
 

@@ -10,12 +10,14 @@ import org.kumiki.lab.api.Movable;
 import org.kumiki.lab.api.Readable;
 import org.kumiki.lab.api.Stoppable;
 import org.kumiki.lab.api.Triggerable;
+import org.kumiki.platform.api.Installation;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -37,7 +39,7 @@ public class OpcUaDeviceComponent {
         @AttributeDefinition(name = "Kind") String kind() default "opcua-instrument";
         @AttributeDefinition(name = "Location") String location() default "";
         @AttributeDefinition(name = "Endpoint", description = "opc.tcp://HOST:PORT/PATH") String endpoint();
-        @AttributeDefinition(name = "Security policy", description = "None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss (only None works in this version, and only with allow_insecure)")
+        @AttributeDefinition(name = "Security policy", description = "Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss (with the installation's client certificate, state/lab/opcua/client-cert.der), or None (only with allow_insecure)")
         String security_policy() default "Basic256Sha256";
         @AttributeDefinition(name = "Security mode", description = "None, Sign, SignAndEncrypt") String security_mode() default "SignAndEncrypt";
         @AttributeDefinition(name = "Allow security None", description = "Accept an unsigned, unencrypted connection") boolean allow_insecure() default false;
@@ -58,8 +60,8 @@ public class OpcUaDeviceComponent {
     private final ServiceRegistration<?> registration;
 
     @Activate
-    public OpcUaDeviceComponent(BundleContext context, Config c) {
-        this.device = new OpcUaDevice(settings(c));
+    public OpcUaDeviceComponent(BundleContext context, @Reference Installation installation, Config c) {
+        this.device = new OpcUaDevice(settings(c, installation.stateDirectory("lab").resolve("opcua")));
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(LabConstants.DEVICE_NAME, c.name());
         p.put(LabConstants.DEVICE_KIND, c.kind());
@@ -70,7 +72,7 @@ public class OpcUaDeviceComponent {
                 Triggerable.class.getName(), Stoppable.class.getName()}, device, p);
     }
 
-    static OpcUaDevice.Settings settings(Config c) {
+    static OpcUaDevice.Settings settings(Config c, java.nio.file.Path securityDir) {
         Map<String, String> readings = new LinkedHashMap<>();
         if (c.readings() != null) {
             for (String r : c.readings()) {
@@ -83,7 +85,7 @@ public class OpcUaDeviceComponent {
         }
         return new OpcUaDevice.Settings(c.name(), c.endpoint(), c.security_policy(), c.security_mode(), c.allow_insecure(), c.username(), c._password(),
                 readings, c.setpoint_node(), c.trigger_method(), c.stop_method(), bound(c.low()), bound(c.high()), c.units().isBlank() ? null : c.units(),
-                c.request_timeout_ms(), c.sampling_ms());
+                c.request_timeout_ms(), c.sampling_ms(), securityDir);
     }
 
     private static Double bound(String s) {

@@ -1,5 +1,7 @@
 package org.kumiki.lab.opcua.internal;
 
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +21,16 @@ import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.Identifiers;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -47,14 +58,42 @@ final class InstrumentServer implements AutoCloseable {
         final AtomicLong stops = new AtomicLong();
     }
 
+    /**
+     * A secured server, configured as an administrator would: its own key and certificate, one
+     * Basic256Sha256/SignAndEncrypt endpoint (plus the None discovery endpoint at PATH/discovery,
+     * which serves GetEndpoints only), and a trust list of client certificates.
+     */
+    static final class Secure {
+        final KeyPair keyPair;
+        final X509Certificate certificate;
+        final MemoryTrustListManager trust = new MemoryTrustListManager();
+
+        Secure() throws Exception {
+            keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+            certificate = new SelfSignedCertificateBuilder(keyPair).setCommonName("Kumiki test instrument").setApplicationUri("urn:kumiki:test:server")
+                    .addDnsName("localhost").addIpAddress("127.0.0.1").build();
+        }
+
+        Secure trust(X509Certificate client) {
+            trust.addTrustedCertificate(client);
+            return this;
+        }
+    }
+
     final int port;
     final Instrument instrument;
+    final Secure secure;
     private OpcUaServer server;
     private ScheduledExecutorService ticker;
 
     InstrumentServer(int port, Instrument instrument) {
+        this(port, instrument, null);
+    }
+
+    InstrumentServer(int port, Instrument instrument, Secure secure) {
         this.port = port;
         this.instrument = instrument;
+        this.secure = secure;
     }
 
     String endpoint() {
@@ -65,8 +104,33 @@ final class InstrumentServer implements AutoCloseable {
         EndpointConfig ep = EndpointConfig.newBuilder().setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port).setPath("/kumiki")
                 .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
                 .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS).build();
-        OpcUaServerConfig cfg = OpcUaServerConfig.builder().setApplicationUri("urn:kumiki:test:server").setApplicationName(LocalizedText.english("Kumiki test instrument"))
-                .setProductUri("urn:kumiki:test").setEndpoints(Set.of(ep)).setIdentityValidator(AnonymousIdentityValidator.INSTANCE).build();
+        var builder = OpcUaServerConfig.builder().setApplicationUri("urn:kumiki:test:server").setApplicationName(LocalizedText.english("Kumiki test instrument"))
+                .setProductUri("urn:kumiki:test").setIdentityValidator(AnonymousIdentityValidator.INSTANCE);
+        if (secure == null) {
+            builder.setEndpoints(Set.of(ep));
+        } else {
+            EndpointConfig signed = EndpointConfig.newBuilder().setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port).setPath("/kumiki")
+                    .setSecurityPolicy(SecurityPolicy.Basic256Sha256).setSecurityMode(MessageSecurityMode.SignAndEncrypt).setCertificate(secure.certificate)
+                    .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS).build();
+            EndpointConfig discovery = EndpointConfig.newBuilder().setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port)
+                    .setPath("/kumiki/discovery").setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
+                    .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS).build();
+            RsaSha256CertificateFactory factory = new RsaSha256CertificateFactory() {
+                @Override
+                protected KeyPair createRsaSha256KeyPair() {
+                    return secure.keyPair;
+                }
+
+                @Override
+                protected X509Certificate[] createRsaSha256CertificateChain(KeyPair keyPair) {
+                    return new X509Certificate[] {secure.certificate};
+                }
+            };
+            DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(secure.trust, new MemoryCertificateStore(), factory,
+                    new DefaultServerCertificateValidator(secure.trust, new MemoryCertificateQuarantine()));
+            builder.setEndpoints(Set.of(signed, discovery)).setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine(), group));
+        }
+        OpcUaServerConfig cfg = builder.build();
         server = new OpcUaServer(cfg, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
         Space space = new Space(server);
         space.startup();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.lab.api.EngineState;
 import org.kumiki.lab.api.LabConstants;
 import org.kumiki.lab.api.LimitViolationException;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.dto.DocumentDTO;
 import org.kumiki.lab.api.dto.RunSummaryDTO;
 import org.kumiki.lab.engine.internal.PlansImpl;
@@ -61,6 +62,96 @@ class OpcUaDriverTest {
         assertThrows(IllegalArgumentException.class, () -> OpcUaDevice.nodeId("ns=2;q=@@"));
         assertThrows(IllegalArgumentException.class, () -> OpcUaDevice.method("ns=2;s=A"));
         assertThrows(IllegalArgumentException.class, () -> OpcUaDevice.mode("Invalid"));
+    }
+
+    static OpcUaDevice.Settings secured(String endpoint, Path securityDir) {
+        OpcUaDevice.Settings p = settings(endpoint, "Basic256Sha256", false);
+        return new OpcUaDevice.Settings(p.name(), p.endpoint(), p.securityPolicy(), p.securityMode(), false, null, null, p.readings(), p.setpointNode(),
+                p.triggerMethod(), p.stopMethod(), p.low(), p.high(), p.units(), p.requestTimeoutMs(), p.samplingMs(), securityDir);
+    }
+
+    @Test
+    void unknownOrMismatchedSecurityIsOneLine(@TempDir Path dir) {
+        OpcUaDevice.Settings p = secured("opc.tcp://127.0.0.1:1/x", dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(new OpcUaDevice.Settings(p.name(), p.endpoint(),
+                "Basic128", "SignAndEncrypt", false, null, null, p.readings(), null, null, null, null, null, null, 1000, 10, dir)));
+        assertEquals("unknown security policy 'Basic128'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(new OpcUaDevice.Settings(p.name(), p.endpoint(),
+                "Basic256Sha256", "Encrypt", false, null, null, p.readings(), null, null, null, null, null, null, 1000, 10, dir)));
+        assertEquals("unknown security mode 'Encrypt' (None, Sign, SignAndEncrypt)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(new OpcUaDevice.Settings(p.name(), p.endpoint(),
+                "Basic256Sha256", "None", true, null, null, p.readings(), null, null, null, null, null, null, 1000, 10, dir)));
+        assertTrue(e.getMessage().contains("does not go with mode None"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new OpcUaDevice(settings("opc.tcp://127.0.0.1:1/x", "Basic256Sha256", false)));
+        assertTrue(e.getMessage().contains("no state folder"), e.getMessage());
+    }
+
+    @Test
+    void basic256Sha256WithTheGeneratedClientCertificateReadsAndWrites(@TempDir Path dir) throws Exception {
+        Path pki = dir.resolve("state/lab/opcua");
+        // first use: the driver generates the installation's client key and certificate
+        try (OpcUaDevice first = new OpcUaDevice(secured("opc.tcp://127.0.0.1:1/none", pki))) {
+            assertTrue(java.nio.file.Files.isRegularFile(pki.resolve(ClientSecurity.CERT)));
+        }
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(pki.resolve(ClientSecurity.KEY))));
+        byte[] key = java.nio.file.Files.readAllBytes(pki.resolve(ClientSecurity.KEY));
+        java.security.cert.X509Certificate client = ClientSecurity.readCertificate(pki.resolve(ClientSecurity.CERT));
+        // the server's administrator trusts the client's certificate; the installation trusts the server's
+        InstrumentServer.Secure secure = new InstrumentServer.Secure().trust(client);
+        java.nio.file.Files.write(pki.resolve("pki/trusted/instrument.der"), secure.certificate.getEncoded());
+        InstrumentServer.Instrument inst = new InstrumentServer.Instrument();
+        try (InstrumentServer server = new InstrumentServer(freePort(), inst, secure)) {
+            server.start();
+            try (OpcUaDevice dev = new OpcUaDevice(secured(server.endpoint(), pki))) {
+                await(dev::connected, "a Basic256Sha256/SignAndEncrypt session");
+                dev.set(300.0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                await(() -> {
+                    try {
+                        return ((Number) dev.read().get("tcua_setpoint").value).doubleValue() == 300.0;
+                    } catch (Exception ex) {
+                        return false;
+                    }
+                }, "the written set point read back");
+                assertEquals(null, dev.problem());
+            }
+        }
+        assertTrue(java.util.Arrays.equals(key, java.nio.file.Files.readAllBytes(pki.resolve(ClientSecurity.KEY))), "the key is generated once and kept");
+    }
+
+    @Test
+    void aServerTheClientDoesNotTrustAndAServerThatDoesNotTrustTheClientAreOneLineEach(@TempDir Path dir) throws Exception {
+        Path pki = dir.resolve("state/lab/opcua");
+        java.security.cert.X509Certificate client = ClientSecurity.open(pki).certificate;
+        InstrumentServer.Secure trusting = new InstrumentServer.Secure().trust(client);
+        try (InstrumentServer server = new InstrumentServer(freePort(), new InstrumentServer.Instrument(), trusting)) {
+            server.start();
+            // the installation does not trust this server yet: its certificate is saved for review
+            try (OpcUaDevice dev = new OpcUaDevice(secured(server.endpoint(), pki))) {
+                await(() -> dev.problem() != null, "a refusal");
+                assertTrue(dev.problem().matches("tcua: the certificate of OPC UA server opc\\.tcp://127\\.0\\.0\\.1:\\d+/kumiki \\(.*CN=Kumiki test instrument\\) is not trusted: "
+                        + "saved as .*/pki/rejected/[0-9a-f]{40}\\.der; move it to .*/pki/trusted to trust this server"), dev.problem());
+                assertFalse(dev.connected());
+                // the operator trusts it: the next attempt reads the trust list again and connects
+                try (var s = java.nio.file.Files.list(pki.resolve("pki/rejected"))) {
+                    Path rejected = s.findFirst().orElseThrow();
+                    java.nio.file.Files.move(rejected, pki.resolve("pki/trusted").resolve(rejected.getFileName()));
+                }
+                await(dev::connected, "a session once the server is trusted");
+                assertEquals(null, dev.problem());
+            }
+        }
+        // a server whose administrator has not trusted this installation's certificate
+        InstrumentServer.Secure strict = new InstrumentServer.Secure();
+        java.nio.file.Files.write(pki.resolve("pki/trusted/strict.der"), strict.certificate.getEncoded());
+        try (InstrumentServer server = new InstrumentServer(freePort(), new InstrumentServer.Instrument(), strict)) {
+            server.start();
+            try (OpcUaDevice dev = new OpcUaDevice(secured(server.endpoint(), pki))) {
+                await(() -> dev.problem() != null, "a refusal");
+                assertTrue(dev.problem().matches("tcua: OPC UA server opc\\.tcp://127\\.0\\.0\\.1:\\d+/kumiki refused this client \\(Bad_SecurityChecksFailed\\): "
+                        + "its administrator must trust .*/client-cert\\.der \\(application URI urn:kumiki:lab:opcua\\)"), dev.problem());
+                assertFalse(dev.connected());
+            }
+        }
     }
 
     @Test
@@ -131,7 +222,7 @@ class OpcUaDriverTest {
             server = new InstrumentServer(port, inst);
             server.start();
             RunSummaryDTO s = f.get(120, TimeUnit.SECONDS);
-            assertEquals("success", s.status, s.reason);
+            assertEquals(RunStatus.SUCCESS, s.status, s.reason);
             assertTrue(inst.counter.get() >= during);
             await(() -> seen.stream().anyMatch(d -> d.name.equals("stop")), "stop document");
             List<Double> counts = new ArrayList<>();
