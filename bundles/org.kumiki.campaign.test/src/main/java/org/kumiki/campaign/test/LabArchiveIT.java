@@ -34,6 +34,7 @@ import org.kumiki.lab.api.LabConstants;
 import org.kumiki.lab.api.Movable;
 import org.kumiki.lab.api.Readable;
 import org.kumiki.lab.api.RunEngine;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.Stoppable;
 import org.kumiki.lab.api.dto.DataKeyDTO;
 import org.kumiki.lab.api.dto.LimitsDTO;
@@ -101,7 +102,7 @@ class LabArchiveIT {
         for (EvaluationDTO e : evs) {
             String uid = e.dataRefs.get(0);
             RunSummaryDTO run = lab.runs().stream().filter(r -> uid.equals(r.uid)).findFirst().orElseThrow(() -> new AssertionError("run " + uid));
-            assertEquals("success", run.status);
+            assertEquals(RunStatus.SUCCESS, run.status);
             // the documents exported by the lab step, then their archived copy with its checksum
             Path exported = Path.of(URI.create(e.dataRefs.get(1)));
             Path archived = archive.resolve(started.id).resolve(e.id).resolve(exported.getFileName().toString());
@@ -192,7 +193,7 @@ class LabArchiveIT {
             String redone = e.dataRefs.get(0);
             assertNotEquals(aborted, redone);
             Map<String, String> status = new LinkedHashMap<>();
-            lab.runs().forEach(r -> status.put(r.uid, r.status));
+            lab.runs().forEach(r -> status.put(r.uid, r.status.exitStatus()));
             assertEquals("abort", status.get(aborted));
             assertEquals("success", status.get(redone));
         } finally {
@@ -253,7 +254,7 @@ class LabArchiveIT {
             String redone = e.dataRefs.get(0);
             assertNotEquals(first, redone);
             Map<String, String> status = new LinkedHashMap<>();
-            lab.runs().forEach(r -> status.put(r.uid, r.status));
+            lab.runs().forEach(r -> status.put(r.uid, r.status.exitStatus()));
             assertEquals("abort", status.get(first));
             assertEquals("success", status.get(redone));
         } finally {

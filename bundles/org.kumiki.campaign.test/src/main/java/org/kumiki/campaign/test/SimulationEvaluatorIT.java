@@ -21,6 +21,7 @@ import org.kumiki.campaign.api.dto.EvaluationDTO;
 import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskState;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationService;
 import org.kumiki.simulation.api.dto.RunDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
@@ -53,7 +54,7 @@ class SimulationEvaluatorIT {
         s.threads = 1;
         s.temperature = temperature;
         RunDTO run = sims.submit(s);
-        assertEquals("COMPLETED", sims.await(run.id).toCompletableFuture().get(60, TimeUnit.SECONDS).state);
+        assertEquals(RunState.COMPLETED, sims.await(run.id).toCompletableFuture().get(60, TimeUnit.SECONDS).state);
         List<ThermoDTO> rows = sims.results(run.id).thermo;
         return rows.subList(rows.size() - 5, rows.size()).stream().mapToDouble(t -> t.pressure).average().getAsDouble();
     }
@@ -80,7 +81,7 @@ class SimulationEvaluatorIT {
         for (EvaluationDTO e : campaigns.evaluations(end.id)) {
             String run = e.dataRefs.stream().filter(d -> d.startsWith("simulation:")).findFirst().orElseThrow().substring(11);
             RunDTO r = sims.get(run).orElseThrow();
-            assertEquals("COMPLETED", r.state);
+            assertEquals(RunState.COMPLETED, r.state);
             assertEquals(e.id + "-md", r.name);
         }
     }

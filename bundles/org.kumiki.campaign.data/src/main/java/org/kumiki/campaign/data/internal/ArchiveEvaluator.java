@@ -195,9 +195,9 @@ public class ArchiveEvaluator implements Evaluator {
     }
 
     private EvaluationResult recorded(TransferTaskDTO task) {
-        if (!TransferState.SUCCEEDED.name().equals(task.state)) {
-            String why = task.message != null ? task.message : !task.errors.isEmpty() ? task.errors.get(0).message : task.state;
-            throw new IllegalStateException("archive transfer " + task.id + " " + task.state.toLowerCase(java.util.Locale.ROOT) + ": " + why.replaceAll("[\\r\\n]+", " "));
+        if (task.state != TransferState.SUCCEEDED) {
+            String why = task.message != null ? task.message : !task.errors.isEmpty() ? task.errors.get(0).message : String.valueOf(task.state);
+            throw new IllegalStateException("archive transfer " + task.id + " " + String.valueOf(task.state).toLowerCase(java.util.Locale.ROOT) + ": " + why.replaceAll("[\\r\\n]+", " "));
         }
         EvaluationResult r = new EvaluationResult();
         r.provenance.put(EvaluationResult.TRANSFER_ID, task.id);

@@ -18,6 +18,7 @@ import org.kumiki.campaign.api.dto.StepDTO;
 import org.kumiki.campaign.api.spi.EvaluationRequest;
 import org.kumiki.campaign.api.spi.OptionProblem;
 import org.kumiki.data.api.TransferService;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.EndpointDTO;
 import org.kumiki.data.api.dto.FileErrorDTO;
 import org.kumiki.data.api.dto.TransferRequest;
@@ -43,7 +44,7 @@ class ArchiveEvaluatorTest {
                     TransferTaskDTO t = new TransferTaskDTO();
                     t.id = "xfer-1";
                     t.request = (TransferRequest) args[0];
-                    t.state = "QUEUED";
+                    t.state = TransferState.QUEUED;
                     return t;
                 }
                 case "task": return "xfer-1".equals(args[0]) ? Optional.of(outcome) : Optional.empty();
@@ -92,7 +93,7 @@ class ArchiveEvaluatorTest {
         ArchiveEvaluator ev = new ArchiveEvaluator(transfers());
         outcome = new TransferTaskDTO();
         outcome.id = "xfer-1";
-        outcome.state = "FAILED";
+        outcome.state = TransferState.FAILED;
         FileErrorDTO err = new FileErrorDTO();
         err.message = "cannot create\nfolder: not a directory";
         outcome.errors.add(err);

@@ -34,6 +34,7 @@ import org.kumiki.lab.api.Msg;
 import org.kumiki.lab.api.Plan;
 import org.kumiki.lab.api.RunEngine;
 import org.kumiki.lab.api.RunRejectedException;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.dto.DeviceDTO;
 import org.kumiki.lab.api.dto.DocumentDTO;
 import org.kumiki.lab.api.dto.RunSummaryDTO;
@@ -303,15 +304,15 @@ public class LabEvaluator implements Evaluator {
         if (run == null) {
             LOG.info("lab evaluation {}: {}; running it", handle, uid == null ? "no run had opened" : "run " + uid + " is not in the store");
             queue.add(job);
-        } else if ("success".equals(run.status)) {
+        } else if (run.status == RunStatus.SUCCESS) {
             finish(job, uid);
-        } else if ("running".equals(run.status)) {
+        } else if (run.status == RunStatus.RUNNING) {
             queue.add(job); // the worker waits for it to stop, then reads it back or redoes it
-        } else if ("incomplete".equals(run.status) || "abort".equals(run.status)) {
-            LOG.info("lab evaluation {}: run {} is {}; running it again", handle, uid, run.status);
+        } else if (run.status == RunStatus.INCOMPLETE || run.status == RunStatus.ABORT) {
+            LOG.info("lab evaluation {}: run {} is {}; running it again", handle, uid, run.status.exitStatus());
             queue.add(job);
         } else {
-            fail(job, "run " + uid + " ended " + run.status + (run.reason == null ? "" : ": " + run.reason));
+            fail(job, "run " + uid + " ended " + run.status.exitStatus() + (run.reason == null ? "" : ": " + run.reason));
         }
         return job.result;
     }
@@ -373,7 +374,7 @@ public class LabEvaluator implements Evaluator {
             // re-attached: a stopped run of an earlier life, read back unless it must be redone
             RunSummaryDTO s = summary(last);
             long wait = System.nanoTime() + (long) (job.options.timeout * 1e9);
-            while (s != null && "running".equals(s.status)) {
+            while (s != null && s.status == RunStatus.RUNNING) {
                 // a run of an earlier life still runs: nothing else can run until it stops
                 if (System.nanoTime() > wait) {
                     throw new TimeoutException("run " + last + " of an earlier life still runs after the step's timeout (" + job.options.timeout + " s)");
@@ -382,16 +383,16 @@ public class LabEvaluator implements Evaluator {
                     continue;
                 }
                 s = summary(last);
-                if (s != null && "running".equals(s.status)) {
+                if (s != null && s.status == RunStatus.RUNNING) {
                     Thread.sleep(50); // idle, but the run's summary is not written yet
                 }
             }
-            if (s != null && "success".equals(s.status)) {
+            if (s != null && s.status == RunStatus.SUCCESS) {
                 finish(job, last);
                 return;
             }
-            if (s != null && !"incomplete".equals(s.status) && !"abort".equals(s.status)) {
-                fail(job, "run " + last + " ended " + s.status + (s.reason == null ? "" : ": " + s.reason));
+            if (s != null && s.status != RunStatus.INCOMPLETE && s.status != RunStatus.ABORT) {
+                fail(job, "run " + last + " ended " + s.status.exitStatus() + (s.reason == null ? "" : ": " + s.reason));
                 return;
             }
         }
@@ -430,8 +431,8 @@ public class LabEvaluator implements Evaluator {
             throw new IllegalStateException("run " + (job.runUid == null ? "(not opened)" : job.runUid) + " failed: " + oneLine(e.getCause()));
         }
         String uid = s.uid != null ? s.uid : job.runUid;
-        if (!"success".equals(s.status)) {
-            throw new IllegalStateException("run " + uid + " ended " + s.status + (s.reason == null ? "" : ": " + s.reason));
+        if (s.status != RunStatus.SUCCESS) {
+            throw new IllegalStateException("run " + uid + " ended " + s.status.exitStatus() + (s.reason == null ? "" : ": " + s.reason));
         }
         finish(job, uid);
     }

@@ -16,6 +16,7 @@ import org.kumiki.lab.api.EngineState;
 import org.kumiki.lab.api.Msg;
 import org.kumiki.lab.api.Plan;
 import org.kumiki.lab.api.RunEngine;
+import org.kumiki.lab.api.RunStatus;
 import org.kumiki.lab.api.dto.DeviceDTO;
 import org.kumiki.lab.api.dto.DocumentDTO;
 import org.kumiki.lab.api.dto.ReadingDTO;
@@ -93,7 +94,7 @@ final class FakeRunEngine {
     void store(String uid, String status, Double yield) {
         RunSummaryDTO s = new RunSummaryDTO();
         s.uid = uid;
-        s.status = status;
+        s.status = RunStatus.of(status);
         runs.put(uid, s);
         List<DocumentDTO> docs = new ArrayList<>();
         docs.add(DocumentDTO.of("start", Map.of("uid", uid)));
@@ -113,7 +114,7 @@ final class FakeRunEngine {
             List<DocumentDTO> docs = new ArrayList<>();
             RunSummaryDTO s = new RunSummaryDTO();
             s.uid = uid;
-            s.status = "running";
+            s.status = RunStatus.RUNNING;
             runs.put(uid, s);
             try {
                 Object response = null;
@@ -145,15 +146,15 @@ final class FakeRunEngine {
                     }
                     if (abortNext && msg.command == Msg.Command.OPEN_RUN) {
                         abortNext = false;
-                        s.status = "abort";
+                        s.status = RunStatus.ABORT;
                         s.reason = "aborted by the test";
                         break;
                     }
                 }
-                if ("running".equals(s.status)) {
-                    s.status = "success";
+                if (s.status == RunStatus.RUNNING) {
+                    s.status = RunStatus.SUCCESS;
                 }
-                docs.add(DocumentDTO.of("stop", Map.of("run_start", uid, "exit_status", s.status)));
+                docs.add(DocumentDTO.of("stop", Map.of("run_start", uid, "exit_status", s.status.exitStatus())));
                 documents.put(uid, docs);
                 active.decrementAndGet();
                 state = EngineState.IDLE;

@@ -24,6 +24,7 @@ import org.kumiki.campaign.api.dto.StepDTO;
 import org.kumiki.campaign.api.spi.EvaluationRequest;
 import org.kumiki.campaign.api.spi.EvaluationResult;
 import org.kumiki.campaign.api.spi.OptionProblem;
+import org.kumiki.lab.api.RunStatus;
 
 class LabEvaluatorTest {
 
@@ -192,7 +193,7 @@ class LabEvaluatorTest {
             java.util.concurrent.CompletableFuture<EvaluationResult> r = ev.result(h).toCompletableFuture();
             Thread.sleep(200);
             assertTrue(!r.isDone(), "waits while the run runs");
-            lab.runs.get("run-old").status = "success";
+            lab.runs.get("run-old").status = RunStatus.SUCCESS;
             assertEquals(0.7, r.get(30, TimeUnit.SECONDS).values.get("yield"));
             assertEquals(0, lab.submitted.get(), "no new run");
         } finally {

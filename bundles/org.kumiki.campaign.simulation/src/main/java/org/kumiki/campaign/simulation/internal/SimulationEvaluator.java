@@ -417,7 +417,7 @@ public class SimulationEvaluator implements Evaluator {
 
     private CompletionStage<EvaluationResult> ended(String runId, RunDTO run, int redos) {
         Started s = started.get(runId);
-        if (RunState.INTERRUPTED.name().equals(run.state)) {
+        if (run.state == RunState.INTERRUPTED) {
             if (s == null) {
                 return failed("run " + runId + " was interrupted and this evaluator did not start it");
             }
@@ -432,7 +432,7 @@ public class SimulationEvaluator implements Evaluator {
                 return failed("run " + runId + " was interrupted and cannot be redone: " + e.getMessage());
             }
         }
-        if (!RunState.COMPLETED.name().equals(run.state)) {
+        if (run.state != RunState.COMPLETED) {
             return failed("run " + runId + " ended " + run.state + (run.message != null ? ": " + run.message : ""));
         }
         if (s == null) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationRejectedException;
 import org.kumiki.simulation.api.SimulationService;
 import org.kumiki.simulation.api.dto.EngineDTO;
@@ -35,7 +36,7 @@ class FakeSimulations {
         }
         RunDTO r = new RunDTO();
         r.id = "run-" + next++;
-        r.state = "QUEUED";
+        r.state = RunState.QUEUED;
         specs.put(r.id, spec);
         done.put(r.id, new CompletableFuture<>());
         return r;
@@ -45,7 +46,7 @@ class FakeSimulations {
         thermo.put(id, List.of(rows));
         RunDTO r = new RunDTO();
         r.id = id;
-        r.state = state;
+        r.state = state == null ? null : RunState.valueOf(state);
         r.message = message;
         done.get(id).complete(r);
     }
