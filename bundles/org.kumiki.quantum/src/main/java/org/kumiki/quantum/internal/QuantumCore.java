@@ -23,6 +23,7 @@ import org.kumiki.quantum.api.dto.SampleDTO;
 import org.kumiki.quantum.api.dto.SamplerPub;
 import org.kumiki.quantum.api.dto.SamplerPubResult;
 import org.kumiki.quantum.api.spi.BackendJob;
+import org.kumiki.quantum.api.spi.BackendProperties;
 import org.kumiki.quantum.api.spi.QuantumBackend;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
@@ -59,6 +60,11 @@ public class QuantumCore implements QuantumBackends {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addBackend(QuantumBackend backend, Map<String, Object> props) {
+        String problem = BackendProperties.problem(props);
+        if (problem != null) {
+            LOG.warn("{}", problem);
+            return;
+        }
         Object n = props.get(QuantumBackend.NAME);
         String name = n == null ? backend.name() : n.toString();
         Object r = props.get(Constants.SERVICE_RANKING);

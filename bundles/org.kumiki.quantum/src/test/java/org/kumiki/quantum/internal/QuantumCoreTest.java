@@ -71,4 +71,27 @@ class QuantumCoreTest {
         bad.precision = Double.NaN;
         assertThrows(QuantumException.class, () -> core.estimate(null, List.of(bad)));
     }
+
+    @Test
+    void backendsWithWronglyTypedPropertiesAreRefusedWithTheReason() {
+        QuantumCore core = new QuantumCore();
+        java.util.Map<String, Object> p = new java.util.HashMap<>();
+        p.put(QuantumBackend.NAME, "fast");
+        p.put("service.ranking", "200");
+        p.put("service.id", 41L);
+        p.put("component.name", "com.example.Fast");
+        assertEquals("quantum backend service 41 (component com.example.Fast) refused: service.ranking must be an Integer, got the String \"200\""
+                + " (in a DS property line write \"service.ranking:Integer=N\")", org.kumiki.quantum.api.spi.BackendProperties.problem(p));
+        core.addBackend(sv, p);
+        assertTrue(core.list().isEmpty(), "refused, not registered with ranking 0");
+        p.put("service.ranking", 200);
+        p.put(QuantumBackend.NAME, new String[] {"fast"});
+        assertEquals("quantum backend service 41 (component com.example.Fast) refused: " + QuantumBackend.NAME + " must be a String, got the String[]",
+                org.kumiki.quantum.api.spi.BackendProperties.problem(p));
+        p.put(QuantumBackend.NAME, " ");
+        assertTrue(org.kumiki.quantum.api.spi.BackendProperties.problem(p).endsWith("is blank (leave it out to use the backend's name())"));
+        p.put(QuantumBackend.NAME, "fast");
+        core.addBackend(sv, p);
+        assertEquals("fast", core.defaultBackend());
+    }
 }

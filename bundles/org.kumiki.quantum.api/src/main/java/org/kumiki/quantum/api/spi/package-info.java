@@ -4,5 +4,5 @@
  * (whiteboard) and routes Sampler and Estimator PUBs to them.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.kumiki.quantum.api.spi;
