@@ -11,6 +11,7 @@ import org.apache.felix.hc.api.HealthCheck;
 import org.apache.felix.hc.api.Result;
 import org.apache.felix.hc.api.ResultLog;
 import org.kumiki.inference.api.ModelRepository;
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
 import org.kumiki.inference.api.spi.InferenceEngine;
 import org.osgi.service.component.annotations.Activate;
@@ -83,11 +84,11 @@ public class InferenceCheck implements HealthCheck {
         for (ModelStatusDTO s : index) {
             String what = "model '" + s.name + "'" + (s.version == null ? "" : " version " + s.version);
             String why = s.reason == null ? "" : " (" + s.reason + ")";
-            if ("READY".equals(s.state)) {
+            if (s.state == ModelState.READY) {
                 ready.add(s.name + (s.version == null ? "" : "/" + s.version));
-            } else if ("LOADING".equals(s.state)) {
+            } else if (s.state == ModelState.LOADING) {
                 Checks.add(log, Result.Status.WARN, what + " is LOADING");
-            } else if ("UNAVAILABLE".equals(s.state) && ("not loaded".equals(s.reason) || "unloaded".equals(s.reason))) {
+            } else if (s.state == ModelState.UNAVAILABLE && ("not loaded".equals(s.reason) || "unloaded".equals(s.reason))) {
                 continue;
             } else {
                 Checks.add(log, Result.Status.CRITICAL, what + " is " + s.state + why);

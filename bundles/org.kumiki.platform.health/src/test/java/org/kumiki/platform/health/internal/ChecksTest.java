@@ -21,6 +21,7 @@ import org.apache.felix.hc.api.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.inference.api.ModelRepository;
+import org.kumiki.inference.api.ModelState;
 import org.kumiki.inference.api.dto.ModelStatusDTO;
 import org.kumiki.lab.api.EngineState;
 import org.kumiki.lab.api.RunEngine;
@@ -38,7 +39,7 @@ class ChecksTest {
         ModelStatusDTO s = new ModelStatusDTO();
         s.name = name;
         s.version = version;
-        s.state = state;
+        s.state = state == null ? null : ModelState.valueOf(state);
         s.reason = reason;
         return s;
     }

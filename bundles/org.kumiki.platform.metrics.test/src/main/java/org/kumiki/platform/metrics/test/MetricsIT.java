@@ -30,6 +30,7 @@ import org.kumiki.campaign.api.CampaignService;
 import org.kumiki.campaign.api.CampaignState;
 import org.kumiki.campaign.api.dto.CampaignStatusDTO;
 import org.kumiki.data.api.TransferService;
+import org.kumiki.data.api.TransferState;
 import org.kumiki.data.api.dto.TransferItem;
 import org.kumiki.data.api.dto.TransferRequest;
 import org.kumiki.data.api.dto.TransferTaskDTO;
@@ -44,6 +45,7 @@ import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskState;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationService;
 import org.kumiki.simulation.api.dto.RunDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
@@ -108,7 +110,7 @@ class MetricsIT {
         TransferRequest req = new TransferRequest();
         req.items.add(TransferItem.of(src.toString(), dst.toString(), true));
         TransferTaskDTO t = transfers.await(transfers.submit(req).id).toCompletableFuture().get(120, TimeUnit.SECONDS);
-        assertEquals("SUCCEEDED", t.state.toUpperCase(), t.message);
+        assertEquals(TransferState.SUCCEEDED, t.state, t.message);
 
         // inference: a generated ONNX model loaded and run over OIP v2
         TestModels.install(installation.stateDirectory("inference").resolve("models"), "metrics_mlp", "1", TestModels.mlp(), "{\"max_batch_size\": 8}");
@@ -130,7 +132,7 @@ class MetricsIT {
         spec.thermoEvery = 50;
         spec.threads = 1;
         RunDTO run = simulation.await(simulation.submit(spec).id).toCompletableFuture().get(120, TimeUnit.SECONDS);
-        assertEquals("COMPLETED", run.state.toUpperCase(), run.message);
+        assertEquals(RunState.COMPLETED, run.state, run.message);
 
         // quantum: a Bell pair sampled on the embedded simulator
         SamplerPub pub = SamplerPub.of(qasm.parse(BELL), 100);

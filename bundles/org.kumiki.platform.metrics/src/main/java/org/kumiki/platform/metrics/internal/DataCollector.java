@@ -39,7 +39,7 @@ public class DataCollector implements DomainCollector {
         double filesFailed = 0;
         double rate = 0;
         for (TransferTaskDTO t : transfers.tasks()) {
-            TransferState s = state(t.state);
+            TransferState s = t.state;
             if (s == null) {
                 other++;
             } else {
@@ -70,16 +70,5 @@ public class DataCollector implements DomainCollector {
                 .add(filesDone, "outcome", "done").add(filesSkipped, "outcome", "skipped").add(filesFailed, "outcome", "failed").build());
         out.add(new Families.Gauge("kumiki_data_transfer_rate_bytes_per_second", "Current rate of the active transfers together")
                 .add(rate).build());
-    }
-
-    static TransferState state(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return TransferState.valueOf(s.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

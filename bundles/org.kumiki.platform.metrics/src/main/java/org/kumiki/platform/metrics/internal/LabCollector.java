@@ -77,7 +77,7 @@ public class LabCollector implements DomainCollector {
         out.add(new Families.Gauge("kumiki_lab_devices", "Devices the run engine knows").add(engine.devices().size()).build());
         Map<String, Long> byStatus = new TreeMap<>();
         for (RunSummaryDTO r : engine.runs()) {
-            byStatus.merge(r.status == null ? "unknown" : r.status.toLowerCase(Locale.ROOT), 1L, Long::sum);
+            byStatus.merge(r.status == null ? "unknown" : r.status.exitStatus(), 1L, Long::sum);
         }
         Families.Gauge runs = new Families.Gauge("kumiki_lab_runs", "Recorded runs by exit status ('running' while a run is open)");
         byStatus.forEach((s, n) -> runs.add(n, "status", s));

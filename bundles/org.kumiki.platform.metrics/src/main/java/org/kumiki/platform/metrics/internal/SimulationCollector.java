@@ -50,7 +50,7 @@ public class SimulationCollector implements DomainCollector {
         Map<String, RunDTO> latestCompleted = new TreeMap<>();
         for (RunDTO r : simulation.list()) {
             String engine = Families.label(r.engine);
-            RunState s = state(r.state);
+            RunState s = r.state;
             long[] counts = byEngine.computeIfAbsent(engine, k -> new long[RunState.values().length + 1]);
             counts[s == null ? RunState.values().length : s.ordinal()]++;
             double done = (double) Math.max(0, r.atoms) * Math.max(0, r.step);
@@ -100,17 +100,6 @@ public class SimulationCollector implements DomainCollector {
         } catch (RuntimeException e) {
             LOG.debug("results of simulation run {} not readable: {}", runId, e.toString());
             return Double.NaN;
-        }
-    }
-
-    static RunState state(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return RunState.valueOf(s.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 }

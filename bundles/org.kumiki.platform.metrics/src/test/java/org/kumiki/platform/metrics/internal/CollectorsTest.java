@@ -14,11 +14,9 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import org.junit.jupiter.api.Test;
-import org.kumiki.data.api.TransferState;
 import org.kumiki.inference.api.dto.ModelStatsDTO;
 import org.kumiki.scheduler.api.TaskState;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
-import org.kumiki.simulation.api.RunState;
 
 class CollectorsTest {
 
@@ -96,15 +94,6 @@ class CollectorsTest {
         assertArrayEquals(local, m.get("local"));
         assertEquals(1, m.get("none")[TaskState.PENDING.ordinal()]);
         assertEquals(1, m.get("none")[TaskState.BLOCKED.ordinal()]);
-    }
-
-    @Test
-    void unknownStatesAreNotGuessed() {
-        assertEquals(TransferState.ACTIVE, DataCollector.state("active"));
-        assertNull(DataCollector.state("exploded"));
-        assertNull(DataCollector.state(null));
-        assertEquals(RunState.RUNNING, SimulationCollector.state("RUNNING"));
-        assertNull(SimulationCollector.state("ZOMBIE"));
     }
 
     @Test
