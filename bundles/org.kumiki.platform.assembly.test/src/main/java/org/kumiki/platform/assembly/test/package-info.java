@@ -1,0 +1,2 @@
+/** In-framework tests of runtime assembly. */
+package org.kumiki.platform.assembly.test;
