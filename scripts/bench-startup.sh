@@ -11,7 +11,8 @@
 #   scripts/bench-startup.sh --script OLD.jar NEW.jar [pairs] [extra JVM options...]
 #
 # Start, run the one-line script `kumiki:status` and stop, in interleaved pairs (old, new, old,
-# ...; 7 by default), each jar in its own working directory (so a kept framework cache is
+# ...; 7 by default; SCRIPT='...' runs another one-line script, e.g. SCRIPT=kumiki:hardware, which
+# needs none of the servers: kumiki:status shows them, so it waits for them), each jar in its own working directory (so a kept framework cache is
 # warm after the first, unmeasured, start: pass KEEP=0 to start each run with no cache).
 # Prints wall time, CPU user+sys (the figure to compare on a busy machine) and classes loaded
 # per run, then the medians.
@@ -27,7 +28,7 @@ if [ "${1:-}" = "--script" ]; then
   for j in "${JARS[@]}"; do [ -f "$j" ] || { echo "no $j" >&2; exit 1; }; done
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
-  echo 'kumiki:status' > "$WORK/one.gogo"
+  printf '%s\n' "${SCRIPT:-kumiki:status}" > "$WORK/one.gogo"
   med() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
   one() { # jar dir -> "wall cpu classes"
     [ "${KEEP:-1}" = 1 ] || rm -rf "$2/felix-cache"

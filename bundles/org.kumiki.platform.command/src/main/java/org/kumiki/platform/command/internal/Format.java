@@ -52,9 +52,15 @@ final class Format {
     /** Domain of a Kumiki bundle or type name: org.kumiki.&lt;domain&gt;..., else null. */
     /** The HTTP line of kumiki:status: up with its endpoints, down with the property that moves the port, or absent. */
     static String http(boolean installed, List<String> endpoints, String host, String port) {
+        return http(installed, false, endpoints, host, port);
+    }
+
+    /** As above; {@code starting}: the HTTP bundle waits for its start level, raised right after start-up. */
+    static String http(boolean installed, boolean starting, List<String> endpoints, String host, String port) {
         if (!endpoints.isEmpty()) return "HTTP service: up at " + String.join(" ", endpoints);
-        if (!installed) return "HTTP service: none (no HTTP bundle in this site)";
         String where = (host == null || host.isEmpty() ? "0.0.0.0" : host) + ":" + (port == null ? "8080" : port);
+        if (!installed && starting) return "HTTP service: starting on " + where + " (servers start right after start-up)";
+        if (!installed) return "HTTP service: none (no HTTP bundle in this site)";
         return "HTTP service: DOWN on " + where + " (port in use? see the log); move it with org.osgi.service.http.port, e.g. -Dorg.osgi.service.http.port=8081";
     }
 

@@ -20,6 +20,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -137,8 +139,16 @@ public class KumikiCommands {
     /** Whether the container's HTTP server (Felix Jetty, the OIP v2 endpoint) runs, and where. */
     String httpStatus() {
         boolean installed = false;
+        boolean starting = false;
+        int level = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
         for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.apache.felix.http.jetty")) installed |= b.getState() == Bundle.ACTIVE;
+            if (b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.apache.felix.http.jetty")) {
+                installed |= b.getState() == Bundle.ACTIVE;
+                BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
+                // deferred to the servers' start level (raised right after start-up), or starting now
+                starting |= b.getState() == Bundle.STARTING
+                        || (bsl != null && bsl.isPersistentlyStarted() && bsl.getStartLevel() > level && b.getState() != Bundle.UNINSTALLED);
+            }
         }
         List<String> endpoints = new ArrayList<>();
         try {
@@ -155,7 +165,7 @@ public class KumikiCommands {
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
-        return Format.http(installed, endpoints, context.getProperty("org.apache.felix.http.host"), context.getProperty("org.osgi.service.http.port"));
+        return Format.http(installed, starting, endpoints, context.getProperty("org.apache.felix.http.host"), context.getProperty("org.osgi.service.http.port"));
     }
 
     static String state(Bundle b) {

@@ -57,7 +57,7 @@ public class ScriptRunner {
                 // them would write into itself.
                 PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
                 PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-                status = run(processor, Path.of(script), out, err);
+                status = run(processor, Path.of(script), out, err, () -> startup.await(120_000, true));
             } catch (InterruptedException e) {
                 return;
             }
@@ -78,8 +78,35 @@ public class ScriptRunner {
         System.exit(status);
     }
 
+    /** Waits for the container's servers (see {@link Startup#await(long, boolean)}). */
+    interface ServerWait {
+        void await() throws InterruptedException;
+    }
+
+    /** The commands whose output shows the servers' bundles or the HTTP service. */
+    private static final java.util.Set<String> SHOWS_SERVERS = java.util.Set.of(
+            "status", "kumiki:status", "lb", "felix:lb", "frameworklevel", "felix:frameworklevel");
+
+    /**
+     * Whether a script line needs the servers, which start right after start-up (start level
+     * {@code kumiki.startlevel.servers}): it runs a command that shows them (kumiki:status, lb,
+     * frameworklevel) or mentions HTTP anywhere (a URL of this container, say).
+     */
+    static boolean usesServers(String line) {
+        String first = line.strip().split("\\s+", 2)[0];
+        return SHOWS_SERVERS.contains(first) || line.toLowerCase(java.util.Locale.ROOT).contains("http");
+    }
+
     /** Runs a script, one command per line; '#' starts a comment line. Returns the exit status. */
-    static int run(CommandProcessor processor, Path script, PrintStream out, PrintStream err) {
+    static int run(CommandProcessor processor, Path script, PrintStream out, PrintStream err) throws InterruptedException {
+        return run(processor, script, out, err, () -> { });
+    }
+
+    /**
+     * As {@link #run(CommandProcessor, Path, PrintStream, PrintStream)}; {@code servers} is called
+     * once, before the first line that {@link #usesServers uses the servers}.
+     */
+    static int run(CommandProcessor processor, Path script, PrintStream out, PrintStream err, ServerWait servers) throws InterruptedException {
         List<String> lines;
         try {
             lines = Files.readAllLines(script, StandardCharsets.UTF_8);
@@ -99,7 +126,12 @@ public class ScriptRunner {
             // as the interactive shell's profile does for gogo: an unscoped name (stop, ls, set) is the
             // framework's before any domain's, whatever order the commands were registered in
             session.put("SCOPE", SCOPE);
+            boolean serversUp = false;
             for (int i = 0; i < commands.size(); i++) {
+                if (!serversUp && usesServers(commands.get(i))) {
+                    servers.await();
+                    serversUp = true;
+                }
                 try {
                     Object result = session.execute(commands.get(i));
                     if (result != null) {

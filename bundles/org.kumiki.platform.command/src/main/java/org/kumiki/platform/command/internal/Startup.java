@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class Startup implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
+    /** The framework property with the start level of the server bundles (see org.kumiki.platform). */
+    static final String SERVERS = "kumiki.startlevel.servers";
 
     private final BundleContext context;
     private final FrameworkListener failures;
@@ -51,25 +53,50 @@ final class Startup implements AutoCloseable {
      * and every bundle marked to start is ACTIVE (or failed to start, as Felix reported).
      */
     void await(long timeoutMs) throws InterruptedException {
+        await(timeoutMs, false);
+    }
+
+    /**
+     * As {@link #await(long)}; with {@code servers} also until the framework has reached the
+     * servers' start level ({@value #SERVERS}, raised by org.kumiki.platform right after start-up)
+     * and those bundles are ACTIVE. Without it the servers' bundles are not waited for.
+     */
+    void await(long timeoutMs, boolean servers) throws InterruptedException {
         int beginning = beginning(context);
+        int serverLevel = serverLevel(context);
         long deadline = System.currentTimeMillis() + timeoutMs;
         int quiet = 0;
         while (System.currentTimeMillis() < deadline) {
             boolean bndLauncher = has(context, "(objectClass=aQute.launcher.Launcher)");
             int level = currentLevel(context);
-            boolean ready = (!bndLauncher || has(context, "(launcher.ready=true)")) && level >= beginning;
+            boolean ready = (!bndLauncher || has(context, "(launcher.ready=true)")) && level >= beginning
+                    && (!servers || serverLevel == Integer.MAX_VALUE || level >= serverLevel);
             for (Bundle b : context.getBundles()) {
                 if (!ready) break;
-                if (b.getBundleId() == 0 || b.getHeaders().get(Constants.FRAGMENT_HOST) != null) continue;
+                // cheapest tests first: this runs every 20 ms over every bundle while the container starts
+                if (b.getBundleId() == 0 || b.getState() == Bundle.ACTIVE || failed.contains(b.getBundleId())) continue;
                 BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
                 if (bsl == null || !bsl.isPersistentlyStarted() || bsl.getStartLevel() > level) continue;
-                if (b.getState() != Bundle.ACTIVE && !failed.contains(b.getBundleId())) ready = false;
+                if (!servers && bsl.getStartLevel() >= serverLevel) continue;
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) continue;
+                ready = false;
             }
             quiet = ready ? quiet + 1 : 0;
             if (quiet >= 3) return;
             Thread.sleep(20);
         }
         LOG.warn("distribution not started after {} ms; going on anyway", timeoutMs);
+    }
+
+    /** The start level of the deferred server bundles, or MAX_VALUE when the site defers none. */
+    static int serverLevel(BundleContext context) {
+        String v = context.getProperty(SERVERS);
+        try {
+            int n = v == null ? 0 : Integer.parseInt(v.strip());
+            return n > 0 ? n : Integer.MAX_VALUE;
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private static int beginning(BundleContext context) {

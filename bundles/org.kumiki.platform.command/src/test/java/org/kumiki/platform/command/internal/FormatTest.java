@@ -96,4 +96,12 @@ class FormatTest {
         org.junit.jupiter.api.Assertions.assertTrue(down.startsWith("HTTP service: DOWN on 127.0.0.1:8080") && down.contains("org.osgi.service.http.port"), down);
         org.junit.jupiter.api.Assertions.assertTrue(Format.http(false, java.util.List.of(), null, null).startsWith("HTTP service: none"));
     }
+
+    @Test
+    void httpLineSaysStartingWhileTheServersStartLevelIsPending() {
+        org.junit.jupiter.api.Assertions.assertEquals("HTTP service: starting on 127.0.0.1:8081 (servers start right after start-up)",
+                Format.http(false, true, java.util.List.of(), "127.0.0.1", "8081"));
+        org.junit.jupiter.api.Assertions.assertEquals("HTTP service: up at http://127.0.0.1:8081/",
+                Format.http(true, true, java.util.List.of("http://127.0.0.1:8081/"), "127.0.0.1", "8081"));
+    }
 }

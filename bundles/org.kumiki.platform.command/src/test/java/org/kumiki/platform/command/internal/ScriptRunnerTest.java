@@ -88,6 +88,42 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void theServersAreAwaitedOnceJustBeforeTheFirstLineThatShowsThem() throws Exception {
+        List<String> events = new ArrayList<>();
+        processor.addCommand("kumiki", new Object() {
+            @SuppressWarnings("unused")
+            public String status() {
+                events.add("status");
+                return "status";
+            }
+        }, "status");
+        Path f = Files.writeString(dir.resolve("servers.gogo"), "echo one\nkumiki:status\necho 'http://127.0.0.1:8080/v2'\nstatus\n");
+        int rc = ScriptRunner.run(processor, f, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                () -> events.add("servers up (after " + out.toString(StandardCharsets.UTF_8).strip() + ")"));
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("servers up (after [one])", "status", "status"), events);
+    }
+
+    @Test
+    void aScriptThatNeverShowsTheServersNeverWaitsForThem() throws Exception {
+        Path f = Files.writeString(dir.resolve("plain.gogo"), "echo one\n# lb and http in a comment\nstop 0\n");
+        int rc = ScriptRunner.run(processor, f, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                () -> { throw new AssertionError("waited for the servers"); });
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void linesThatShowTheServersOrMentionHttp() {
+        for (String l : List.of("kumiki:status", "status -d platform", "lb", "felix:lb -s", "frameworklevel",
+                "data:transfer HTTP://127.0.0.1:8080/x file:///tmp/x")) {
+            assertTrue(ScriptRunner.usesServers(l), l);
+        }
+        for (String l : List.of("kumiki:hardware", "campaign:run -w synthesis.yaml", "sim:run -w cells=5", "stop 0", "lbx")) {
+            org.junit.jupiter.api.Assertions.assertFalse(ScriptRunner.usesServers(l), l);
+        }
+    }
+
+    @Test
     void aFailingLineIsReportedOnOneHarmlessLine() throws Exception {
         assertEquals(1, run("fail 'x\u001b[2J'\n"));
         String e = err.toString(StandardCharsets.UTF_8);
