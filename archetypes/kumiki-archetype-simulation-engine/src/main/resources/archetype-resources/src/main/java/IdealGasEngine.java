@@ -2,6 +2,7 @@ package ${package};
 
 import java.util.Set;
 
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
 import org.kumiki.simulation.api.dto.ThermoDTO;
@@ -51,7 +52,7 @@ public class IdealGasEngine implements SimulationEngine {
         long start = System.nanoTime();
         for (long step = 0; step <= spec.steps; step++) {
             if (context.isCancelled()) {
-                result.state = "CANCELLED";
+                result.state = RunState.CANCELLED;
                 result.steps = step;
                 return result;
             }
@@ -63,7 +64,7 @@ public class IdealGasEngine implements SimulationEngine {
             }
         }
         result.steps = spec.steps;
-        result.state = "COMPLETED";
+        result.state = RunState.COMPLETED;
         result.loopSeconds = (System.nanoTime() - start) / 1e9;
         result.atomStepsPerSecond = result.loopSeconds > 0 ? atoms * spec.steps / result.loopSeconds : 0;
         return result;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.spi.SimulationEngine;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.common.service.ServiceAware;
@@ -22,6 +23,6 @@ class IdealGasEngineIT {
     @Test
     void registersUnderItsNameAndRuns() throws Exception {
         assertEquals("idealgas", engine.getServiceReference().getProperty(SimulationEngine.ENGINE_NAME));
-        assertEquals("COMPLETED", engine.getService().run(IdealGasEngineTest.spec(), new RecordingContext(dir)).state);
+        assertEquals(RunState.COMPLETED, engine.getService().run(IdealGasEngineTest.spec(), new RecordingContext(dir)).state);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.dto.SimulationResultDTO;
 import org.kumiki.simulation.api.dto.SimulationSpec;
 
@@ -31,7 +32,7 @@ class IdealGasEngineTest {
     void reportsThermoRowsAndTheResult() throws Exception {
         RecordingContext c = new RecordingContext(dir);
         SimulationResultDTO r = engine.run(spec(), c);
-        assertEquals("COMPLETED", r.state);
+        assertEquals(RunState.COMPLETED, r.state);
         assertEquals(32, r.atoms);
         assertEquals(3, c.thermo.size());
         assertEquals(10, c.lastStep);
@@ -43,7 +44,7 @@ class IdealGasEngineTest {
     void stopsWhenCancelled() throws Exception {
         RecordingContext c = new RecordingContext(dir);
         c.cancelled = true;
-        assertEquals("CANCELLED", engine.run(spec(), c).state);
+        assertEquals(RunState.CANCELLED, engine.run(spec(), c).state);
     }
 
     @Test
