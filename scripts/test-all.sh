@@ -33,6 +33,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # a package named pkg:ARCH (scripts/services/arm.sh: openjdk-17-jre-headless:arm64) needs that dpkg architecture
+  for p in "${need_apt[@]}"; do
+    case "$p" in *:*) { dpkg --print-architecture; dpkg --print-foreign-architectures; } | grep -qx "${p##*:}" || $SUDO dpkg --add-architecture "${p##*:}" ;; esac
+  done
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
@@ -57,6 +61,11 @@ done
 # --- 3. build and test -----------------------------------------------------------------
 # the services above were started here: tests that need them must fail, not skip, without them
 export KUMIKI_REQUIRE_SLURM=1 KUMIKI_REQUIRE_SSHD=1 KUMIKI_REQUIRE_NGINX=1 KUMIKI_REQUIRE_LAMMPS=1 KUMIKI_REQUIRE_BROWSER=1 KUMIKI_REQUIRE_PROMTOOL=1
+export KUMIKI_REQUIRE_ARM=1 # scripts/services/arm.sh: distributions/tests ArmEmulationTest
+# the worker distribution jar runs inside the Slurm array and pilot tests of bundles that the
+# reactor builds before distributions/: build it (and what it needs) first, without tests
+log "building the worker distribution for the scheduler tests"
+./mvnw -B -ntp -q install -DskipTests -pl distributions/worker -am "$@"
 log "build and test (./mvnw verify)"
 ./mvnw -B -ntp verify "$@"
 

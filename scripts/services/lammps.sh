@@ -17,7 +17,7 @@ check() {
 }
 
 case "${1:-}" in
-  packages) echo lammps ;;
+  packages) echo lammps openmpi-bin ;;
   start) check >/dev/null; echo "lammps.sh: $LMP is ready" ;;
   stop) : ;;
   status) check ;;

@@ -249,7 +249,7 @@ stop() {
   rm -f "$DIR/env"
 }
 
-packages() { echo "slurm-wlm munge slurmrestd slurm-wlm-jwt-plugin curl"; }
+packages() { echo "slurm-wlm munge slurmrestd slurm-wlm-jwt-plugin curl libpmix-dev openmpi-bin"; }
 
 case "${1:-}" in
   packages) packages ;;
