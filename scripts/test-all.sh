@@ -68,6 +68,8 @@ log "building the worker distribution for the scheduler tests"
 ./mvnw -B -ntp -q install -DskipTests -pl distributions/worker -am "$@"
 log "build and test (./mvnw verify)"
 ./mvnw -B -ntp verify "$@"
+log "bundle versions are stated once (scripts/versions)"
+scripts/versions
 
 # --- 4. in-framework runners must have run tests -------------------------------------------
 log "checking in-framework test reports"
