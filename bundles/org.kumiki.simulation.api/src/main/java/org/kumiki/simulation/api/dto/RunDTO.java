@@ -20,4 +20,10 @@ public class RunDTO extends DTO {
     public long submitted;
     public long started;
     public long ended;
+    /**
+     * The scheduler task of a parallel run ({@code ranks} &gt; 1 through the scheduler); null otherwise.
+     *
+     * @since 1.3
+     */
+    public String taskId;
 }

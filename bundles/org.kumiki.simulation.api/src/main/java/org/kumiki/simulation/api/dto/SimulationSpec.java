@@ -68,6 +68,23 @@ public class SimulationSpec extends DTO {
     /** Force threads of the embedded engine; 0 means one per available processor. */
     public int threads;
 
+    /**
+     * MPI ranks (at least 1). More than 1 runs the engine's program (engine {@code lammps}) as a
+     * parallel scheduler task on {@link #backend} ({@code resources.tasks} = ranks, launcher AUTO:
+     * {@code mpirun -np N} locally, {@code srun --mpi=pmix} on Slurm); without a scheduler the
+     * engine starts its ranks itself.
+     *
+     * @since 1.3
+     */
+    public int ranks = 1;
+    /**
+     * Scheduler backend of a parallel run ({@link #ranks} &gt; 1), e.g. {@code local} or
+     * {@code slurm}; null means the scheduler's default.
+     *
+     * @since 1.3
+     */
+    public String backend;
+
     /** A LAMMPS input script (model {@link #MODEL_LAMMPS_SCRIPT}). */
     public String script;
     /** Free-form labels copied into results and sweep datasets. */

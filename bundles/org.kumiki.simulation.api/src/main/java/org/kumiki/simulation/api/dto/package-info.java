@@ -1,4 +1,4 @@
 /** Data transfer objects of the simulation API. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.kumiki.simulation.api.dto;
