@@ -30,6 +30,8 @@ final class Run {
     final List<ThermoDTO> thermo = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     SimulationResultDTO result;
+    /** The scheduler task of a parallel run; null for a run in this process. */
+    String taskId;
     /** Journal records of thermo rows written so far (chunks of THERMO_CHUNK rows). */
     int journaledChunks;
 
@@ -55,6 +57,7 @@ final class Run {
         d.submitted = submitted;
         d.started = started;
         d.ended = ended;
+        d.taskId = taskId;
         return d;
     }
 

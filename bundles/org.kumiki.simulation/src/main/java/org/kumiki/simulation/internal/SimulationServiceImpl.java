@@ -23,7 +23,12 @@ import org.kumiki.campaign.api.CampaignService;
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.journal.Journal;
 import org.kumiki.platform.api.journal.JournalFactory;
+import org.kumiki.scheduler.api.Launcher;
 import org.kumiki.scheduler.api.Scheduler;
+import org.kumiki.scheduler.api.TaskRejectedException;
+import org.kumiki.scheduler.api.TaskState;
+import org.kumiki.scheduler.api.dto.TaskRecordDTO;
+import org.kumiki.scheduler.api.dto.TaskSpec;
 import org.kumiki.scheduler.api.spi.TaskFunction;
 import org.kumiki.simulation.api.RunState;
 import org.kumiki.simulation.api.SimulationRejectedException;
@@ -77,6 +82,10 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
     /** The scheduler function that runs one spec (sweep points). */
     public static final String FUNCTION = "kumiki.simulation.run";
     static final int MAX_POINTS = Sweeps.MAX_POINTS;
+    /** The most MPI ranks a spec may ask for. */
+    static final int MAX_RANKS = 4096;
+    /** Label of a parallel run's scheduler task: the run id. */
+    static final String LABEL_RUN = "kumiki.simulation.run";
     private static final Logger LOG = LoggerFactory.getLogger(SimulationServiceImpl.class);
 
     @ObjectClassDefinition(name = "Kumiki simulation service")
@@ -353,6 +362,12 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         if (spec.labels != null && spec.labels.size() > 100) {
             throw new SimulationRejectedException("more than 100 labels");
         }
+        if (spec.ranks < 1 || spec.ranks > MAX_RANKS) {
+            throw new SimulationRejectedException("ranks must be between 1 and " + MAX_RANKS + ", got " + spec.ranks);
+        }
+        if (spec.backend != null && (spec.backend.isBlank() || spec.backend.length() > 64)) {
+            throw new SimulationRejectedException("backend must be a backend name (local, slurm, ...), got '" + spec.backend + "'");
+        }
         SimulationEngine engine;
         if (spec.engine != null) {
             engine = engines.get(spec.engine);
@@ -387,18 +402,145 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
     @Override
     public RunDTO submit(SimulationSpec spec) {
         SimulationEngine engine = engineFor(spec);
+        Scheduler sched = scheduler;
+        if (spec.ranks > 1) {
+            // a parallel run: the engine's program as a scheduler task on N ranks; without a
+            // scheduler (and no backend asked for) the engine starts its ranks itself
+            if (sched != null) {
+                return submitParallel(copy(spec), engine, sched);
+            }
+            if (spec.backend != null) {
+                throw new SimulationRejectedException("no scheduler is available to run on backend " + spec.backend);
+            }
+            requireProgram(engine, spec, null);
+        }
         Run run = newRun(copy(spec), engine.name());
         post(run);
         pool.execute(() -> execute(run, engine));
         return run.dto();
     }
 
+    private String nextId() {
+        return "run-" + idBase + "-" + seq.incrementAndGet();
+    }
+
     private Run newRun(SimulationSpec spec, String engine) {
-        String id = "run-" + idBase + "-" + seq.incrementAndGet();
+        String id = nextId();
         Run run = new Run(id, spec, engine, stateDir.resolve("runs").resolve(id), System.currentTimeMillis());
         runs.put(id, run);
         journalRun(run);
         return run;
+    }
+
+    /** The engine's command for the spec, written into {@code dir} (a scratch folder when null). */
+    private List<String> requireProgram(SimulationEngine engine, SimulationSpec spec, Path dir) {
+        Path d = dir;
+        try {
+            if (d == null) {
+                d = Files.createTempDirectory(stateDir.resolve("runs"), ".check-");
+            }
+            List<String> cmd = engine.prepareCommand(spec, d);
+            if (cmd == null || cmd.isEmpty()) {
+                throw new SimulationRejectedException("engine " + engine.name() + " runs in-process only: ranks > 1 needs an engine that is a program (lammps)");
+            }
+            return cmd;
+        } catch (SimulationFailedException e) {
+            throw new SimulationRejectedException(e.getMessage());
+        } catch (IOException e) {
+            throw new SimulationRejectedException("cannot write under " + stateDir + ": " + e.getMessage());
+        } finally {
+            if (dir == null && d != null) {
+                deleteTree(d);
+            }
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try (var s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // best effort
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    /**
+     * A run on {@code spec.ranks} ranks: the engine's program (plain, e.g. {@code lmp -in ...}) as
+     * one parallel scheduler task ({@code resources.tasks} = ranks, launcher AUTO), which the
+     * backend starts on its ranks ({@code mpirun -np N} locally, {@code srun} on Slurm). Its
+     * results are read from the run folder when the task ends.
+     */
+    private RunDTO submitParallel(SimulationSpec spec, SimulationEngine engine, Scheduler sched) {
+        String id = nextId();
+        Path dir = stateDir.resolve("runs").resolve(id);
+        List<String> cmd = requireProgram(engine, spec, dir);
+        TaskSpec t = new TaskSpec();
+        t.name = spec.name == null ? id : spec.name;
+        t.command = new ArrayList<>(cmd);
+        t.workingDirectory = dir.toString();
+        t.stdout = dir.resolve("stdout.txt").toString();
+        t.stderr = dir.resolve("stderr.txt").toString();
+        t.resources.tasks = spec.ranks;
+        t.launcher = Launcher.AUTO;
+        t.backend = spec.backend;
+        t.labels.put(LABEL_RUN, id);
+        TaskRecordDTO rec;
+        try {
+            rec = sched.submit(t);
+        } catch (TaskRejectedException e) {
+            deleteTree(dir);
+            throw new SimulationRejectedException("the scheduler refused the run: " + e.getMessage());
+        }
+        Run run = new Run(id, spec, engine.name(), dir, System.currentTimeMillis());
+        run.taskId = rec.id;
+        runs.put(id, run);
+        journalRun(run);
+        post(run);
+        LOG.info("simulation run {} on {} ranks is scheduler task {}", id, spec.ranks, rec.id);
+        sched.await(rec.id).whenComplete((done, err) -> ended(run, engine, done, err));
+        return run.dto();
+    }
+
+    /** A parallel run's task has ended: its results come from the log it left. */
+    private void ended(Run run, SimulationEngine engine, TaskRecordDTO done, Throwable err) {
+        try {
+            if (err != null || done == null) {
+                finish(run, RunState.FAILED, "lost the scheduler task " + run.taskId + ": " + (err == null ? "no record" : err.getMessage()), null);
+                return;
+            }
+            if (done.state == TaskState.CANCELLED || run.cancelRequested) {
+                finish(run, RunState.CANCELLED, "cancelled", null);
+                return;
+            }
+            synchronized (run) {
+                if (run.started == 0) {
+                    run.started = done.startedAt > 0 ? done.startedAt : System.currentTimeMillis();
+                }
+            }
+            SimulationResultDTO result = null;
+            String why = null;
+            if (done.state == TaskState.COMPLETED || done.state == TaskState.FAILED) {
+                try {
+                    result = engine.collectCommand(run.spec, run.dir);
+                } catch (SimulationFailedException e) {
+                    why = e.getMessage();
+                }
+            }
+            if (done.state == TaskState.COMPLETED && result != null) {
+                finish(run, RunState.COMPLETED, null, result);
+            } else {
+                String reason = why != null ? why : done.reason != null ? done.reason : "task " + done.id + " ended " + done.state;
+                finish(run, RunState.FAILED, reason, null);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("simulation run {} could not be collected", run.id, e);
+            finish(run, RunState.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+        }
     }
 
     /** Runs in the calling thread. */
@@ -574,7 +716,41 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
     @Override
     public Optional<RunDTO> get(String runId) {
         Run r = runId == null ? null : runs.get(runId);
+        if (r != null) {
+            refresh(r);
+        }
         return r == null ? Optional.empty() : Optional.of(r.dto());
+    }
+
+    /** A queued parallel run whose task has started becomes RUNNING. */
+    private void refresh(Run r) {
+        Scheduler sched = scheduler;
+        if (r.taskId == null || sched == null) {
+            return;
+        }
+        synchronized (r) {
+            if (r.state != RunState.QUEUED) {
+                return;
+            }
+        }
+        Optional<TaskRecordDTO> t;
+        try {
+            t = sched.get(r.taskId);
+        } catch (RuntimeException e) {
+            return;
+        }
+        boolean changed = false;
+        synchronized (r) {
+            if (r.state == RunState.QUEUED && t.isPresent() && t.get().state == TaskState.RUNNING) {
+                r.state = RunState.RUNNING;
+                r.started = t.get().startedAt > 0 ? t.get().startedAt : System.currentTimeMillis();
+                changed = true;
+            }
+        }
+        if (changed) {
+            journalRun(r);
+            post(r);
+        }
     }
 
     @Override
@@ -603,6 +779,14 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
                 return false;
             }
             r.cancelRequested = true;
+        }
+        Scheduler sched = scheduler;
+        if (r.taskId != null && sched != null) {
+            try {
+                sched.cancel(r.taskId);
+            } catch (RuntimeException e) {
+                LOG.debug("cancelling task {} of run {}: {}", r.taskId, runId, e.toString());
+            }
         }
         return true;
     }

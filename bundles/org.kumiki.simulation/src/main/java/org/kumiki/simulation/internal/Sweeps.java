@@ -38,6 +38,7 @@ import org.kumiki.campaign.api.spi.EvaluationRequest;
 import org.kumiki.campaign.api.spi.EvaluationResult;
 import org.kumiki.campaign.api.spi.Evaluator;
 import org.kumiki.platform.api.journal.Journal;
+import org.kumiki.scheduler.api.Launcher;
 import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskRejectedException;
 import org.kumiki.scheduler.api.TaskState;
@@ -174,7 +175,7 @@ final class Sweeps implements Evaluator, AutoCloseable {
             } catch (SimulationRejectedException e) {
                 throw new SimulationRejectedException("point " + point + ": " + e.getMessage());
             }
-            if (spec.commandTasks && p == 0) {
+            if (commands(spec) && p == 0) {
                 checkCommands(engine, s, point);
             }
         }
@@ -187,6 +188,14 @@ final class Sweeps implements Evaluator, AutoCloseable {
         Sweep sw = remember(st.id, spec);
         LOG.info("sweep {} started: {} points as a grid campaign", sw.id, total);
         return status(sw, false);
+    }
+
+    /**
+     * Whether the points run as command tasks of the engine's program: asked for, or needed
+     * because the points run on more than one rank.
+     */
+    static boolean commands(SweepSpec spec) {
+        return spec.commandTasks || (spec.base != null && spec.base.ranks > 1);
     }
 
     /** The format, after checking everything that needs no engine. */
@@ -423,7 +432,7 @@ final class Sweeps implements Evaluator, AutoCloseable {
         SimulationEngine engine = engineFor.apply(spec);
         Path pdir = pointDir(sweepId, index);
         TaskSpec t;
-        if (sweep.commandTasks) {
+        if (commands(sweep)) {
             Files.createDirectories(pdir);
             List<String> cmd;
             try {
@@ -448,7 +457,12 @@ final class Sweeps implements Evaluator, AutoCloseable {
             t = TaskSpec.function(spec.name, SimulationServiceImpl.FUNCTION, args.toString());
         }
         t.resources.cpus = sweep.cpusPerPoint;
-        t.backend = sweep.backend;
+        if (spec.ranks > 1) {
+            // a parallel point: the backend starts the program on its ranks (mpirun locally, srun on Slurm)
+            t.resources.tasks = spec.ranks;
+            t.launcher = Launcher.AUTO;
+        }
+        t.backend = sweep.backend != null ? sweep.backend : spec.backend;
         t.labels.put(LABEL_SWEEP, sweepId);
         t.labels.put(LABEL_POINT, Integer.toString(index));
         return t;
@@ -506,7 +520,7 @@ final class Sweeps implements Evaluator, AutoCloseable {
         JsonNode res = null;
         String reason = rec.reason;
         Path pdir = pointDir(sw.id, index);
-        if (sw.spec.commandTasks) {
+        if (commands(sw.spec)) {
             SimulationSpec spec = pointSpec(sw.spec, p.parameters, sw.id, index);
             if (rec.state == TaskState.COMPLETED || rec.state == TaskState.FAILED) {
                 try {

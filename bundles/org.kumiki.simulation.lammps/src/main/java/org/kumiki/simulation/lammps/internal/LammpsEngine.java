@@ -44,10 +44,11 @@ public class LammpsEngine implements SimulationEngine {
         @AttributeDefinition(description = "The LAMMPS executable")
         String executable() default "/usr/bin/lmp";
 
-        @AttributeDefinition(description = "MPI ranks; 1 runs lmp directly, more run it under mpirun")
+        @AttributeDefinition(description = "MPI ranks of runs that do not go through the scheduler (no scheduler, or the "
+            + "function task of a sweep point) and whose spec asks for 1; 1 runs lmp directly, more run it under mpirun")
         int ranks() default 1;
 
-        @AttributeDefinition(description = "mpirun executable (for ranks > 1)")
+        @AttributeDefinition(description = "mpirun executable (ranks > 1 without the scheduler)")
         String mpirun() default "mpirun";
     }
 
@@ -182,8 +183,11 @@ public class LammpsEngine implements SimulationEngine {
             Path input = dir.resolve("in.kumiki");
             Files.writeString(input, script(s), StandardCharsets.UTF_8);
             List<String> cmd = new ArrayList<>();
-            if (ranks > 1) {
-                cmd.addAll(List.of(mpirun, "--allow-run-as-root", "-np", Integer.toString(ranks)));
+            int n = s.ranks > 1 ? s.ranks : ranks;
+            if (n > 1) {
+                // in-process runs only (no scheduler): a parallel run through the scheduler is the
+                // plain command of prepareCommand, started on its ranks by the backend
+                cmd.addAll(List.of(mpirun, "--allow-run-as-root", "-np", Integer.toString(n)));
             }
             cmd.addAll(List.of(executable.toString(), "-in", "in.kumiki", "-log", "log.lammps", "-echo", "none"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
@@ -264,12 +268,9 @@ public class LammpsEngine implements SimulationEngine {
         } catch (IOException e) {
             throw new SimulationFailedException("cannot write the LAMMPS input: " + e.getMessage(), e);
         }
-        List<String> cmd = new ArrayList<>();
-        if (ranks > 1) {
-            cmd.addAll(List.of(mpirun, "--allow-run-as-root", "-np", Integer.toString(ranks)));
-        }
-        cmd.addAll(List.of(executable.toString(), "-in", "in.kumiki", "-log", "log.lammps", "-echo", "none", "-screen", "none"));
-        return cmd;
+        // the plain program: a scheduler task with resources.tasks > 1 is started on its ranks by
+        // the backend (mpirun -np N locally, srun or mpirun inside the Slurm allocation)
+        return new ArrayList<>(List.of(executable.toString(), "-in", "in.kumiki", "-log", "log.lammps", "-echo", "none", "-screen", "none"));
     }
 
     @Override

@@ -142,4 +142,15 @@ class LammpsEngineTest {
         d.model = "gromacs";
         assertThrows(IllegalArgumentException.class, () -> engine.validate(d));
     }
+
+    /** A parallel run goes to the scheduler as the plain program: the backend starts its ranks, not the engine. */
+    @Test
+    void theCommandOfAParallelRunIsThePlainProgram() throws Exception {
+        LammpsEngine four = new LammpsEngine(LMP, 4, "mpirun");
+        SimulationSpec s = new SimulationSpec();
+        s.ranks = 2;
+        assertEquals(List.of(LMP.toString(), "-in", "in.kumiki", "-log", "log.lammps", "-echo", "none", "-screen", "none"),
+            four.prepareCommand(s, dir.resolve("p")));
+        assertTrue(Files.readString(dir.resolve("p/in.kumiki")).contains("run 100"));
+    }
 }
