@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.kumiki.platform.api.Installation;
+import org.kumiki.scheduler.api.Launcher;
 import org.kumiki.scheduler.api.Scheduler;
 import org.kumiki.scheduler.api.TaskRejectedException;
 import org.kumiki.scheduler.api.dto.BackendDTO;
@@ -74,6 +75,8 @@ public class PilotManager implements ExecutionBackend {
 
     public static final String PID = "org.kumiki.scheduler.pilot";
     public static final String BACKEND = "pilot";
+    /** The Slurm backend's name: there a pilot's workers are started by srun, one per Slurm task. */
+    static final String SLURM = "slurm";
     static final String NO_PILOT = "no pilot is live: start one with sched:pilot start --backend slurm --nodes 1 --walltime 1h";
     private static final Logger LOG = LoggerFactory.getLogger(PilotManager.class);
 
@@ -245,7 +248,7 @@ public class PilotManager implements ExecutionBackend {
     /** Starts a pilot: one task on {@code options.backend} that runs the workers. Throws IllegalArgumentException with one line for bad input. */
     public PilotInfo startPilot(StartOptions o) {
         if (o.nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, not " + o.nodes);
-        if (o.nodes > 1) throw new IllegalArgumentException("--nodes above 1 needs multi-node tasks in the Scheduler API, not available yet: start one pilot per node");
+        if (o.nodes > 4096) throw new IllegalArgumentException("--nodes must be at most 4096, not " + o.nodes);
         if (o.walltimeSeconds <= 0) throw new IllegalArgumentException("--walltime must be positive, e.g. 30m or 2:00:00");
         if (o.workersPerNode < 1 || o.workersPerNode > 256) throw new IllegalArgumentException("--workers-per-node must be between 1 and 256, not " + o.workersPerNode);
         if (o.slots < 1 || o.slots > 1024) throw new IllegalArgumentException("--slots must be between 1 and 1024, not " + o.slots);
@@ -271,15 +274,11 @@ public class PilotManager implements ExecutionBackend {
             Files.createFile(secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(secret, p.secret);
             Path launch = dir.resolve("launch.sh");
-            Files.writeString(launch, launchScript(p, secret, port), StandardCharsets.UTF_8);
+            Files.writeString(launch, launchScript(p, secret, port, perTask(o)), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the pilot's files in " + dir + ": " + e.getMessage(), e);
         }
-        TaskSpec spec = TaskSpec.command(p.id, "sh", dir.resolve("launch.sh").toString());
-        spec.backend = o.backend;
-        spec.partition = o.partition;
-        spec.resources.cpus = o.workersPerNode;
-        spec.resources.walltimeSeconds = o.walltimeSeconds;
+        TaskSpec spec = pilotTask(p.id, o, dir.resolve("launch.sh"));
         spec.labels.put("kumiki.pilot", p.id);
         spec.stdout = dir.resolve("stdout").toString();
         spec.stderr = dir.resolve("stderr").toString();
@@ -304,19 +303,62 @@ public class PilotManager implements ExecutionBackend {
         return info(p);
     }
 
-    private String launchScript(Pilot p, Path secret, int port) {
-        StringBuilder b = new StringBuilder("#!/bin/sh\n# pilot ").append(p.id).append(": ").append(p.workersPerNode)
-                .append(" worker(s) on this node, each running ").append(p.slots).append(" task(s) at a time\n");
-        // each worker its own home: the worker distribution keeps journals under it
-        b.append("i=0\nwhile [ $i -lt ").append(p.workersPerNode).append(" ]; do\n  i=$((i+1))\n");
-        b.append("  w=").append(q(secret.getParent().resolve("workers").toString())).append("/\"$(hostname)-$i\"\n  mkdir -p \"$w\"\n  ");
+    /**
+     * Whether the pilot's workers are Slurm tasks started by {@code srun --ntasks-per-node=K}
+     * (one worker each): on more than one node, and on the Slurm backend; otherwise the launch
+     * script starts the node's K workers itself.
+     */
+    static boolean perTask(StartOptions o) {
+        return o.nodes > 1 || SLURM.equals(o.backend);
+    }
+
+    /**
+     * The pilot's one task. On Slurm (or more than one node): {@code nodes=N, tasks=N*K} (one core
+     * each) and the command {@code srun --nodes=N --ntasks=N*K --ntasks-per-node=K sh launch.sh},
+     * so that every node of the allocation gets its K workers (launcher NONE: srun is the command).
+     * Otherwise {@code sh launch.sh} holding K cores.
+     */
+    static TaskSpec pilotTask(String id, StartOptions o, Path launch) {
+        TaskSpec spec;
+        if (perTask(o)) {
+            int tasks = o.nodes * o.workersPerNode;
+            spec = TaskSpec.command(id, "srun", "--nodes=" + o.nodes, "--ntasks=" + tasks,
+                    "--ntasks-per-node=" + o.workersPerNode, "sh", launch.toString());
+            spec.resources.nodes = o.nodes;
+            spec.resources.tasks = tasks;
+            spec.resources.cpusPerTask = 1;
+            spec.launcher = Launcher.NONE;
+        } else {
+            spec = TaskSpec.command(id, "sh", launch.toString());
+            spec.resources.cpus = o.workersPerNode;
+        }
+        spec.backend = o.backend;
+        spec.partition = o.partition;
+        spec.resources.walltimeSeconds = o.walltimeSeconds;
+        return spec;
+    }
+
+    String launchScript(Pilot p, Path secret, int port, boolean perTask) {
+        StringBuilder b = new StringBuilder("#!/bin/sh\n# pilot ").append(p.id).append(": ");
+        if (perTask) {
+            // one worker per Slurm task: srun --ntasks-per-node=K starts K of these on every node
+            b.append("one worker per Slurm task (").append(p.workersPerNode).append(" per node, ").append(p.nodes)
+                    .append(" node(s)), each running ").append(p.slots).append(" task(s) at a time\n");
+            b.append("i=$((${SLURM_LOCALID:-0}+1))\n");
+            b.append("w=").append(q(secret.getParent().resolve("workers").toString())).append("/\"$(hostname)-$i\"\nmkdir -p \"$w\"\nexec ");
+        } else {
+            b.append(p.workersPerNode).append(" worker(s) on this node, each running ").append(p.slots).append(" task(s) at a time\n");
+            // each worker its own home: the worker distribution keeps journals under it
+            b.append("i=0\nwhile [ $i -lt ").append(p.workersPerNode).append(" ]; do\n  i=$((i+1))\n");
+            b.append("  w=").append(q(secret.getParent().resolve("workers").toString())).append("/\"$(hostname)-$i\"\n  mkdir -p \"$w\"\n  ");
+        }
         b.append(q(workerJava)).append(" -Dkumiki.home=\"$w\"").append(" -Dkumiki.worker.pilot.connect=").append(q(advertisedAddress + ":" + port))
                 .append(" -Dkumiki.worker.pilot.id=").append(q(p.id))
                 .append(" -Dkumiki.worker.pilot.name=\"$(hostname)-$i\"")
                 .append(" -Dkumiki.worker.pilot.secret.file=").append(q(secret.toString()))
                 .append(" -Dkumiki.worker.pilot.slots=").append(p.slots)
                 .append(" -Dkumiki.worker.pilot.heartbeat.ms=").append(heartbeatMs)
-                .append(" -jar ").append(q(workerJar)).append(" &\ndone\nwait\n");
+                .append(" -jar ").append(q(workerJar)).append(perTask ? "\n" : " &\ndone\nwait\n");
         return b.toString();
     }
 

@@ -2,9 +2,11 @@ package org.kumiki.scheduler.pilot.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.platform.internal.JournalFactoryComponent;
+import org.kumiki.scheduler.api.Launcher;
 import org.kumiki.scheduler.api.TaskRejectedException;
 import org.kumiki.scheduler.api.dto.TaskSpec;
 import org.kumiki.scheduler.api.spi.ExecutionBackend;
@@ -71,5 +74,43 @@ class PilotInputTest {
         assertEquals(true, e.getMessage().endsWith(PilotManager.NO_PILOT), e.getMessage());
         assertEquals(false, Files.exists(tmp.resolve("pilot/port")), "nothing listens before the first pilot");
         assertEquals("No pilots.\n", new PilotCommands(manager).pilots());
+    }
+
+    /** Three nodes of four workers: one task of 3 nodes and 12 ranks whose command is srun --ntasks-per-node=4, one worker per rank. */
+    @Test
+    void aMultiNodePilotIsOneTaskStartingItsWorkersWithSrun() {
+        PilotManager.StartOptions o = PilotCommands.parse(new String[] {"start", "--backend", "slurm", "--nodes", "3", "--workers-per-node", "4",
+            "--walltime", "1h", "--partition", "big"});
+        Path launch = tmp.resolve("pilot/pilot-x/launch.sh");
+        TaskSpec t = PilotManager.pilotTask("pilot-x", o, launch);
+        assertEquals(List.of("srun", "--nodes=3", "--ntasks=12", "--ntasks-per-node=4", "sh", launch.toString()), t.command);
+        assertEquals(3, t.resources.nodes);
+        assertEquals(12, t.resources.tasks);
+        assertEquals(1, t.resources.cpusPerTask);
+        assertEquals(Launcher.NONE, t.launcher, "srun is the command itself");
+        assertEquals("slurm", t.backend);
+        assertEquals("big", t.partition);
+        assertEquals(3600, t.resources.walltimeSeconds);
+
+        PilotManager.Pilot p = new PilotManager.Pilot();
+        p.id = "pilot-x";
+        p.nodes = 3;
+        p.workersPerNode = 4;
+        p.slots = 8;
+        String script = manager.launchScript(p, tmp.resolve("pilot/pilot-x/secret"), 4711, true);
+        assertTrue(script.contains("i=$((${SLURM_LOCALID:-0}+1))\n"), script);
+        assertTrue(script.contains("\nexec "), "one worker per Slurm task, in place of the shell: " + script);
+        assertTrue(script.contains("-Dkumiki.worker.pilot.name=\"$(hostname)-$i\""), script);
+        assertTrue(!script.contains("&") && !script.contains("while"), script);
+
+        // one node elsewhere than Slurm: sh launch.sh starts the node's workers itself
+        PilotManager.StartOptions local = PilotCommands.parse(new String[] {"start", "--backend", "local", "--workers-per-node", "2", "--walltime", "1h"});
+        TaskSpec l = PilotManager.pilotTask("pilot-y", local, launch);
+        assertEquals(List.of("sh", launch.toString()), l.command);
+        assertEquals(2, l.resources.cpus);
+        assertEquals(1, l.resources.tasks);
+        String loop = manager.launchScript(p, tmp.resolve("pilot/pilot-x/secret"), 4711, false);
+        assertTrue(loop.contains("while [ $i -lt 4 ]") && loop.endsWith(" &\ndone\nwait\n"), loop);
+        assertEquals("--nodes must be at most 4096, not 5000", start("start", "--backend", "slurm", "--nodes", "5000", "--walltime", "1h"));
     }
 }

@@ -2,6 +2,7 @@ package org.kumiki.scheduler.pilot.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
@@ -109,6 +110,36 @@ class PilotSlurmTest {
         List<TaskRecordDTO> out = new ArrayList<>();
         for (String id : ids) out.add(h.scheduler.await(id).toCompletableFuture().get(300, TimeUnit.SECONDS));
         return out;
+    }
+
+    /**
+     * Two workers per node: the pilot is one Slurm job of 2 tasks whose srun --ntasks-per-node=2
+     * starts both workers; two nodes on this one-node Slurm are refused by the partition check.
+     */
+    @Test
+    void twoWorkersPerNodeAreSlurmTasksAndTwoNodesAreRefusedInOneLine() throws Exception {
+        Harness h = harness();
+        PilotManager.StartOptions o = options(4);
+        o.workersPerNode = 2;
+        String id = h.pilots.startPilot(o).id;
+        Harness.waitFor("both workers of " + id + " to connect", 180, () -> h.pilot(id).workersConnected == 2);
+        TaskRecordDTO task = h.scheduler.get(h.pilot(id).taskId).orElseThrow();
+        assertEquals("srun", task.spec.command.get(0));
+        assertEquals(2, task.spec.resources.tasks);
+        assertEquals(1, task.spec.resources.nodes);
+        List<String> homes;
+        try (var s = Files.list(tmp.resolve("state/pilot").resolve(id).resolve("workers"))) {
+            homes = s.map(f -> f.getFileName().toString().replaceAll(".*-", "")).sorted().toList();
+        }
+        assertEquals(List.of("1", "2"), homes, "one worker per Slurm task, named by SLURM_LOCALID");
+        Path effects = tmp.resolve("effects.txt");
+        for (TaskRecordDTO r : awaitAll(h, submit(h, 40, 20, effects, 0))) assertEquals(TaskState.COMPLETED, r.state, r.id + ": " + r.reason);
+        assertEquals(40, count(effects));
+
+        PilotManager.StartOptions two = options(4);
+        two.nodes = 2;
+        String why = assertThrows(IllegalArgumentException.class, () -> h.pilots.startPilot(two)).getMessage();
+        assertTrue(why.matches("the slurm backend rejected the pilot: asks for 2 nodes; partition '[^']+' has 1"), why);
     }
 
     @Test
