@@ -214,7 +214,7 @@ class CampaignCrashTest {
     static Outcome outcome(Path home) throws Exception {
         Path report = home.resolve("report/report.html");
         Result r = DistributionSmokeTest.script(WORKSTATION, home, "campaign:status " + ID + "\ncampaign:report " + ID + " " + report
-                + "\nlab:runs -n 0\nsched:list -l campaign=" + ID + "\n");
+                + "\nlab:runs -n 0\nsched:list -x -l campaign=" + ID + "\n");
         assertEquals(0, r.exit(), r.err() + r.out());
         String crate = Files.readString(report.resolveSibling("ro-crate-metadata.json"));
         Map<Integer, Map<String, String>> points = new TreeMap<>();

@@ -36,7 +36,7 @@ class CampaignSlurmTest {
                 + "      map: {T: temperature}\n"
                 + "      objective: {pressure: {column: press, reduce: mean, last: 5}}\n"
                 + "      task: {backend: slurm, cpus: 1, walltime: 5m}\n");
-        Path script = Files.writeString(dir.resolve("campaign.gogo"), "campaign:run -w " + campaign + "\nsched:list -l campaign=lj-slurm-1\n");
+        Path script = Files.writeString(dir.resolve("campaign.gogo"), "campaign:run -w " + campaign + "\nsched:list -x -l campaign=lj-slurm-1\n");
         ProcessBuilder pb = new ProcessBuilder(DistributionSmokeTest.JAVA, "-Dkumiki.script=" + script, "-Dgosh.args=--nointeractive",
                 "-Dkumiki.worker.jar=" + DistributionSmokeTest.WORKER, "-jar", DistributionSmokeTest.HPC_GPU.toString()).directory(dir.toFile());
         pb.environment().put("PATH", "/usr/bin:/bin");

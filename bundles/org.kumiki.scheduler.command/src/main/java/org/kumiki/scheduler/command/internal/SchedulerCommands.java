@@ -108,6 +108,7 @@ public class SchedulerCommands {
             @Descriptor("only tasks with this label key=value (or k=v,k=v)") @Parameter(names = {"-l", "--label"}, absentValue = "") String label,
             @Descriptor("only tasks on this backend") @Parameter(names = {"-b", "--backend"}, absentValue = "") String backend,
             @Descriptor("at most N tasks (0 = all)") @Parameter(names = {"-n", "--limit"}, absentValue = "0") String limit,
+            @Descriptor("one row per array element instead of one row per array") @Parameter(names = {"-x", "--expand"}, presentValue = "true", absentValue = "false") boolean expand,
             @Descriptor("further -s/--state or -l/--label options (these two may be repeated)") String... more) {
         TaskFilter filter = TaskFilter.all();
         if (!state.isEmpty()) filter.states.addAll(Parse.states("--state", state));
@@ -130,6 +131,24 @@ public class SchedulerCommands {
         }
         List<TaskRecordDTO> records = scheduler.list(filter);
         if (records == null || records.isEmpty()) return "No tasks.\n";
+        if (expand) {
+            List<TaskRecordDTO> plain = new ArrayList<>();
+            for (TaskRecordDTO r : records) {
+                if (r == null) continue;
+                TaskRecordDTO c = r;
+                if (r.arrayId != null) { // shown as its own row: the table folds only records that carry an array id
+                    c = new TaskRecordDTO();
+                    for (java.lang.reflect.Field f : TaskRecordDTO.class.getFields()) {
+                        if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                            try { f.set(c, f.get(r)); } catch (IllegalAccessException e) { throw new IllegalStateException(e); }
+                        }
+                    }
+                    c.arrayId = null;
+                }
+                plain.add(c);
+            }
+            records = plain;
+        }
         return compactTable(records).toString();
     }
 

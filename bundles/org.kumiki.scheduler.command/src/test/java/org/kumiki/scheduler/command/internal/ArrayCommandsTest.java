@@ -73,12 +73,16 @@ class ArrayCommandsTest {
             r.state = states[i];
             r.backendJobId = "440_" + i;
         }
-        String out = commands.list("", "", "", "0");
+        String out = commands.list("", "", "", "0", false);
         assertTrue(out.contains("task-1[0-4]"), out);
         assertTrue(out.contains("2 done, 1 failed, 1 running, 1 pending"), out);
         assertTrue(out.contains("440 "), out);
         assertTrue(out.contains("task-6 "), out);
         assertEquals(3, out.strip().split("\n").length, "header, the array, the single task:\n" + out);
+        String all = commands.list("", "", "", "0", true);
+        assertEquals(7, all.strip().split("\n").length, "header, five elements, the single task:\n" + all);
+        for (int i = 1; i <= 6; i++) assertTrue(all.contains("task-" + i + " "), all);
+        assertEquals("array-1", scheduler.records.get("task-1").arrayId, "--expand leaves the records alone");
     }
 
     @Test

@@ -122,7 +122,7 @@ class SchedulerCommandsTest {
         clock.advance(90);
         scheduler.finish(a, TaskState.COMPLETED, 0);
         clock.advance(5);
-        String out = commands.list("", "", "", "0");
+        String out = commands.list("", "", "", "0", false);
         String[] lines = out.split("\n");
         assertEquals(3, lines.length, out);
         assertTrue(lines[0].matches("ID +NAME +STATE +BACKEND +JOBID +EXIT +ATTEMPT +SUBMITTED +RUNTIME"), lines[0]);
@@ -135,7 +135,7 @@ class SchedulerCommandsTest {
         String a = givenTask("sleep", "1000000");
         scheduler.start(a, "local", "1");
         clock.advance(2 * 86400 + 3661);
-        String out = commands.list("", "", "", "0");
+        String out = commands.list("", "", "", "0", false);
         assertTrue(out.contains("2026-01-02T03:04:05Z"), out);
         assertTrue(out.contains("2-01:01:01"), out);
     }
@@ -146,27 +146,27 @@ class SchedulerCommandsTest {
         String b = givenTask("-n", "b", "-l", "p=1", "true");
         givenTask("-n", "c", "true");
         scheduler.start(a, "local", "1");
-        assertEquals(List.of(a), ids(commands.list("running", "", "", "0")));
-        assertEquals(List.of(b, a), ids(commands.list("", "p=1", "", "0")));
-        assertEquals(List.of(a), ids(commands.list("", "p=1", "", "0", "-l", "q=2")));
-        assertEquals(List.of(a), ids(commands.list("", "p=1,q=2", "", "0")));
-        assertEquals(List.of(a), ids(commands.list("", "", "local", "0")));
-        assertEquals(List.of("task-3"), ids(commands.list("", "", "", "1")));
-        assertEquals(List.of("task-3", b), ids(commands.list("PENDING", "", "", "0")));
-        assertEquals(List.of("task-3", b, a), ids(commands.list("PENDING", "", "", "0", "-s", "RUNNING")));
-        assertEquals("No tasks.\n", commands.list("CANCELLED", "", "", "0"));
+        assertEquals(List.of(a), ids(commands.list("running", "", "", "0", false)));
+        assertEquals(List.of(b, a), ids(commands.list("", "p=1", "", "0", false)));
+        assertEquals(List.of(a), ids(commands.list("", "p=1", "", "0", false, "-l", "q=2")));
+        assertEquals(List.of(a), ids(commands.list("", "p=1,q=2", "", "0", false)));
+        assertEquals(List.of(a), ids(commands.list("", "", "local", "0", false)));
+        assertEquals(List.of("task-3"), ids(commands.list("", "", "", "1", false)));
+        assertEquals(List.of("task-3", b), ids(commands.list("PENDING", "", "", "0", false)));
+        assertEquals(List.of("task-3", b, a), ids(commands.list("PENDING", "", "", "0", false, "-s", "RUNNING")));
+        assertEquals("No tasks.\n", commands.list("CANCELLED", "", "", "0", false));
     }
 
     @Test
     void listRejectsBadInput() {
-        String m = oneLineError(IllegalArgumentException.class, () -> commands.list("bogus", "", "", "0"));
+        String m = oneLineError(IllegalArgumentException.class, () -> commands.list("bogus", "", "", "0", false));
         assertTrue(m.contains("unknown state 'bogus'") && m.contains("PENDING, BLOCKED, RUNNING, COMPLETED, FAILED, CANCELLED, TIMED_OUT, LOST"), m);
-        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "nolabel", "", "0")).contains("--label 'nolabel'"));
-        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "-1")).contains("--limit '-1'"));
-        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "lots")).contains("--limit 'lots'"));
-        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "a b", "0")).contains("--backend 'a b'"));
-        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "0", "extra")).contains("unexpected argument 'extra'"));
-        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "0", "-s")).contains("needs a value"));
+        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "nolabel", "", "0", false)).contains("--label 'nolabel'"));
+        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "-1", false)).contains("--limit '-1'"));
+        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "lots", false)).contains("--limit 'lots'"));
+        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "a b", "0", false)).contains("--backend 'a b'"));
+        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "0", false, "extra")).contains("unexpected argument 'extra'"));
+        assertTrue(oneLineError(IllegalArgumentException.class, () -> commands.list("", "", "", "0", false, "-s")).contains("needs a value"));
     }
 
     // ---- show
@@ -402,7 +402,7 @@ class SchedulerCommandsTest {
         SchedulerCommands rejecting = new SchedulerCommands(new Rejecter(boom), clock);
         assertSame(boom, assertThrows(TaskRejectedException.class, () -> rejecting.submit("true")));
         assertSame(boom, assertThrows(TaskRejectedException.class, () -> new WaitCommand(rejecting).execute(null, List.of("task-1"))));
-        assertEquals("No tasks.\n", rejecting.list("", "", "", "0"));
+        assertEquals("No tasks.\n", rejecting.list("", "", "", "0", false));
     }
 
     /** Rejects every submission with one exception. */
