@@ -59,16 +59,25 @@ public class OpenApiServlet extends HttpServlet {
             ObjectNode paths = (ObjectNode) doc.get("paths");
             ObjectNode schemas = (ObjectNode) doc.get("components").get("schemas");
             ArrayNode tags = doc.putArray("tags");
+            java.util.Set<String> tagged = new java.util.HashSet<>();
             for (ApiServlet a : apis) {
-                tags.addObject().put("name", a.api());
+                if (tagged.add(a.api())) { // one tag per API, also when several servlets serve parts of it (/api/platform)
+                    tags.addObject().put("name", a.api());
+                }
                 a.describe(paths, schemas);
             }
             body = doc;
         } else {
             ObjectNode idx = Json.mapper().createObjectNode();
             ArrayNode list = idx.putArray("apis");
+            java.util.Map<String, ObjectNode> listed = new java.util.HashMap<>();
             for (ApiServlet a : apis) {
-                list.addObject().put("name", a.api()).put("path", "/api/" + a.api()).put("routes", a.routes().size());
+                ObjectNode entry = listed.get(a.api());
+                if (entry == null) {
+                    listed.put(a.api(), list.addObject().put("name", a.api()).put("path", "/api/" + a.api()).put("routes", a.routes().size()));
+                } else {
+                    entry.put("routes", entry.get("routes").asInt() + a.routes().size());
+                }
             }
             idx.put("openapi", "/api/openapi.json");
             body = idx;

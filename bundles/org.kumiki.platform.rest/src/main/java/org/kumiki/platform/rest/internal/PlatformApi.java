@@ -161,7 +161,10 @@ public class PlatformApi extends ApiServlet {
         try {
             var refs = context.getServiceReferences(Servlet.class, "(" + API_PROPERTY + "=*)");
             for (var r : refs) {
-                s.apis.add("/api/" + r.getProperty(API_PROPERTY));
+                String api = "/api/" + r.getProperty(API_PROPERTY);
+                if (!s.apis.contains(api)) { // several servlets may serve parts of one API (/api/platform)
+                    s.apis.add(api);
+                }
             }
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
