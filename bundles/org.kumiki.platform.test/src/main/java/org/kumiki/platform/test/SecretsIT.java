@@ -89,15 +89,19 @@ class SecretsIT {
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-r--r--"));
         Files.writeString(cfg, "token.file=" + tokenFile + "\n", StandardCharsets.UTF_8);
         String refused = log.await("the refusal", l -> l.contains(tokenFile + ": mode rw-r--r--"));
-        assertTrue(refused.contains("token.file " + tokenFile + ": mode rw-r--r-- lets other users read or change it; make it private (chmod 600 " + tokenFile + ")"), refused);
-        RuntimeCompositionIT.await("not started with a token others can read", () -> state() == ComponentConfigurationDTO.FAILED_ACTIVATION);
-        assertFalse(configuration().failure.contains(secret), "the failure SCR keeps does not hold the token");
+        assertTrue(refused.contains(SecretUser.PID + ": token refused, none is accepted: token.file " + tokenFile
+                + ": mode rw-r--r-- lets other users read or change it; make it private (chmod 600 " + tokenFile + ")"), refused);
+        SecretUser refusing = awaitUser("the refusing instance", u -> u.refusal() != null);
+        assertFalse(refusing.accepts(secret), "no token accepted from a file others can read");
+        assertTrue(refusing.refusal().contains("chmod 600 " + tokenFile), refusing.refusal());
+        assertFalse(refusing.refusal().contains(secret), "the refusal does not hold the token");
+        assertFalse(refusing.toString().contains(secret), "nor does the component's description");
 
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         Files.writeString(cfg, "token.file=" + tokenFile + "\nattempt=2\n", StandardCharsets.UTF_8);
-        RuntimeCompositionIT.await("started with the private token file", () -> state() == ComponentConfigurationDTO.ACTIVE);
+        SecretUser user = awaitUser("started with the private token file", u -> u.refusal() == null);
+        RuntimeCompositionIT.await("active with the private token file", () -> state() == ComponentConfigurationDTO.ACTIVE);
         ServiceReference<SecretUser> ref = context.getServiceReference(SecretUser.class);
-        SecretUser user = context.getService(ref);
         assertTrue(user.accepts(secret));
         assertFalse(user.accepts(secret + "x"));
         assertFalse(user.toString().contains(secret));
@@ -110,6 +114,19 @@ class SecretsIT {
         }
         log.await("token read", l -> l.contains(SecretUser.PID + ": token read from " + tokenFile));
         assertFalse(log.text().contains(secret), "the token never reaches the log");
+    }
+
+    /** Waits for the registered SecretUser (the instance of the latest configuration) to match. */
+    SecretUser awaitUser(String what, java.util.function.Predicate<SecretUser> test) throws Exception {
+        SecretUser[] found = new SecretUser[1];
+        RuntimeCompositionIT.await(what, () -> {
+            ServiceReference<SecretUser> ref = context.getServiceReference(SecretUser.class);
+            SecretUser u = ref == null ? null : context.getService(ref);
+            if (ref != null) context.ungetService(ref);
+            found[0] = u;
+            return u != null && test.test(u);
+        });
+        return found[0];
     }
 
     ComponentConfigurationDTO configuration() {
