@@ -261,6 +261,9 @@ class LabIT {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        // the log folder outlives test runs: only what this test adds to kumiki.log counts
+        java.nio.file.Path log = java.nio.file.Path.of(context.getProperty("kumiki.log.dir"), "kumiki.log");
+        long logStart = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0;
         org.osgi.service.cm.Configuration refused = cm.getFactoryConfiguration("org.kumiki.lab.opcua.device", "refused", "?");
         Hashtable<String, Object> p = new Hashtable<>();
         p.put("name", "uarefused");
@@ -280,6 +283,15 @@ class LabIT {
             assertEquals("opcua", d.vendor);
             assertFalse(d.connected, "no server on port " + port);
             assertThrows(DeviceDisconnectedException.class, () -> engine.read("uaoffline"));
+            await(() -> {
+                try {
+                    byte[] all = java.nio.file.Files.readAllBytes(log);
+                    String added = new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart), java.nio.charset.StandardCharsets.UTF_8);
+                    return added.contains("lab.opcua: device uarefused: security policy/mode None is refused; set allow.insecure=true");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, "one line refusing uarefused in " + log);
             assertTrue(engine.devices().stream().noneMatch(x -> x.name.equals("uarefused")), "security None without allow_insecure is refused");
         } finally {
             refused.delete();

@@ -22,6 +22,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.LoggerFactory;
 
 /**
  * One OPC UA instrument per factory configuration ({@code org.kumiki.lab.opcua.device~NAME}),
@@ -61,7 +62,19 @@ public class OpcUaDeviceComponent {
 
     @Activate
     public OpcUaDeviceComponent(BundleContext context, @Reference Installation installation, Config c) {
-        this.device = new OpcUaDevice(settings(c, installation.stateDirectory("lab").resolve("opcua")));
+        OpcUaDevice d;
+        try {
+            d = new OpcUaDevice(settings(c, installation.stateDirectory("lab").resolve("opcua")));
+        } catch (IllegalArgumentException e) {
+            // a refused configuration (insecure, malformed): one line, no device, and no exception
+            // for SCR to print with its stack trace; the next configuration update tries again
+            String why = String.valueOf(e.getMessage());
+            LoggerFactory.getLogger(OpcUaDeviceComponent.class).error("lab.opcua: device {}", why.startsWith(c.name() + ": ") ? why : c.name() + ": " + why);
+            this.device = null;
+            this.registration = null;
+            return;
+        }
+        this.device = d;
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(LabConstants.DEVICE_NAME, c.name());
         p.put(LabConstants.DEVICE_KIND, c.kind());
@@ -97,6 +110,7 @@ public class OpcUaDeviceComponent {
 
     @Deactivate
     void deactivate() {
+        if (device == null) return;
         try {
             registration.unregister();
         } catch (IllegalStateException e) {
