@@ -39,7 +39,16 @@ public class ServerStartLevel {
     public ServerStartLevel(BundleContext context) {
         this.context = context;
         this.target = level(context.getProperty(PROPERTY));
-        if (target > 0) context.addFrameworkListener(listener);
+        if (target <= 0) return;
+        context.addFrameworkListener(listener);
+        // activated after the launcher's last start-level change (a late or restarted component):
+        // no event will come, raise now
+        org.osgi.framework.Bundle framework = context.getBundle(0);
+        int beginning = level(context.getProperty("org.osgi.framework.startlevel.beginning"));
+        if (framework != null && framework.getState() == org.osgi.framework.Bundle.ACTIVE && beginning > 1
+                && framework.adapt(FrameworkStartLevel.class).getStartLevel() >= beginning) {
+            frameworkEvent(new FrameworkEvent(FrameworkEvent.STARTLEVEL_CHANGED, framework, null));
+        }
     }
 
     @Deactivate
