@@ -57,7 +57,7 @@ public class CommandEvaluator implements Evaluator {
         this(scheduler, installation.stateDirectory("campaign").resolve("command"));
     }
 
-    public CommandEvaluator(Scheduler scheduler, Path folder) {
+    CommandEvaluator(Scheduler scheduler, Path folder) {
         this.scheduler = scheduler;
         this.folder = folder;
     }

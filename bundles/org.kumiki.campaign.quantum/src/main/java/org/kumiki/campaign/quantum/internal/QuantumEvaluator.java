@@ -89,7 +89,7 @@ public class QuantumEvaluator implements Evaluator {
         this(estimator, backends, qasm, vqe, journals, installation.stateDirectory("campaign").resolve("quantum").resolve("journal"));
     }
 
-    public QuantumEvaluator(Estimator estimator, QuantumBackends backends, QasmCodec qasm, Vqe vqe, JournalFactory journals,
+    QuantumEvaluator(Estimator estimator, QuantumBackends backends, QasmCodec qasm, Vqe vqe, JournalFactory journals,
             Path journalDir) throws IOException {
         this.estimator = estimator;
         this.backends = backends;

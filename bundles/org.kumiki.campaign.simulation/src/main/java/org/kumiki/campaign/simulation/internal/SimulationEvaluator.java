@@ -112,11 +112,11 @@ public class SimulationEvaluator implements Evaluator {
         this(simulations, journals, installation.stateDirectory("campaign").resolve("simulation").resolve("journal"), null);
     }
 
-    public SimulationEvaluator(SimulationService simulations, JournalFactory journals, Path journalDir) throws IOException {
+    SimulationEvaluator(SimulationService simulations, JournalFactory journals, Path journalDir) throws IOException {
         this(simulations, journals, journalDir, null);
     }
 
-    public SimulationEvaluator(SimulationService simulations, JournalFactory journals, Path journalDir, Scheduler scheduler) throws IOException {
+    SimulationEvaluator(SimulationService simulations, JournalFactory journals, Path journalDir, Scheduler scheduler) throws IOException {
         this.simulations = simulations;
         this.scheduler = scheduler;
         this.journal = journals.open(journalDir, (key, bytes) -> {

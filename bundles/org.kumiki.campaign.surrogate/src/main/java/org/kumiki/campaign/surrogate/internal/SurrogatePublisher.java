@@ -75,7 +75,7 @@ public class SurrogatePublisher implements SurrogateListener {
                 config.keep_versions());
     }
 
-    public SurrogatePublisher(ModelRepository repository, Path directory, int keep) {
+    SurrogatePublisher(ModelRepository repository, Path directory, int keep) {
         this.repository = repository;
         this.directory = directory.toAbsolutePath().normalize();
         this.keep = Math.max(1, keep);

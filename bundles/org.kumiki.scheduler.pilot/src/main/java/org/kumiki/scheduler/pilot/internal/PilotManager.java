@@ -229,7 +229,7 @@ public class PilotManager implements ExecutionBackend {
                 context.getProperty("kumiki.worker.jar"));
     }
 
-    public PilotManager(Scheduler scheduler, Path stateDir, Config config, String frameworkWorkerJar) {
+    PilotManager(Scheduler scheduler, Path stateDir, Config config, String frameworkWorkerJar) {
         this.scheduler = scheduler;
         this.stateDir = stateDir.toAbsolutePath();
         this.listenAddress = config.listen_address().isBlank() ? "127.0.0.1" : config.listen_address().trim();
