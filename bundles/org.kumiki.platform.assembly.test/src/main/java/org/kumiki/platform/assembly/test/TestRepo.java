@@ -18,23 +18,24 @@ import java.util.zip.ZipEntry;
  * Writes a repository folder as repo-spec.md describes it: bundles/BSN-VERSION.jar (real bundle
  * jars), index.xml (osgi.identity, osgi.content with SHA-256, osgi.wiring.* capabilities and
  * requirements, kumiki.hardware requirements, a referral to features.xml) and features.xml.
+ * Also used by org.kumiki.platform.assembly.rest's tests (a test dependency on this bundle).
  */
 public final class TestRepo {
     private final Path root;
     private final List<String> bundles = new ArrayList<>();
     private final List<String> features = new ArrayList<>();
 
-    TestRepo(Path root) throws IOException {
+    public TestRepo(Path root) throws IOException {
         this.root = root;
         Files.createDirectories(root.resolve("bundles"));
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
     /** A bundle exporting {@code exports} (packages at the bundle's version), importing {@code imports}, optionally needing hardware. */
-    Path bundle(String bsn, String version, List<String> exports, List<String> imports, String hardwareFilter) throws Exception {
+    public Path bundle(String bsn, String version, List<String> exports, List<String> imports, String hardwareFilter) throws Exception {
         Manifest m = new Manifest();
         Attributes a = m.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -75,7 +76,7 @@ public final class TestRepo {
     }
 
     /** A feature: members by bsn (version [1,2)), optional hardware filter. */
-    void feature(String name, String version, String description, List<String> members, String hardwareFilter) {
+    public void feature(String name, String version, String description, List<String> members, String hardwareFilter) {
         StringBuilder sb = new StringBuilder();
         sb.append("  <resource>\n");
         sb.append(cap("osgi.identity", attr("osgi.identity", null, name) + attr("version", "Version", version) + attr("type", null, "kumiki.feature")
@@ -89,7 +90,7 @@ public final class TestRepo {
     }
 
     /** Writes index.xml (with the referral) and features.xml; returns index.xml. */
-    Path write() throws IOException {
+    public Path write() throws IOException {
         String head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<repository xmlns=\"http://www.osgi.org/xmlns/repository/v1.0.0\" name=\"%s\" increment=\"%d\">\n";
         Files.writeString(root.resolve("index.xml"), String.format(head, "test", 1) + String.join("", bundles) + "  <referral url=\"features.xml\"/>\n</repository>\n");
         Files.writeString(root.resolve("features.xml"), String.format(head, "test-features", 1) + String.join("", features) + "</repository>\n");
@@ -108,7 +109,7 @@ public final class TestRepo {
         return "      <attribute name=\"" + name + "\"" + (type == null ? "" : " type=\"" + type + "\"") + " value=\"" + value + "\"/>\n";
     }
 
-    static String sha256(Path p) throws Exception {
+    public static String sha256(Path p) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
     }
 }

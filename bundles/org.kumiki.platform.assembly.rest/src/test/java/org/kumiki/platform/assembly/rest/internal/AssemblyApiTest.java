@@ -1,5 +1,7 @@
 package org.kumiki.platform.assembly.rest.internal;
 
+import org.kumiki.platform.assembly.test.TestRepo;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +57,7 @@ class AssemblyApiTest {
     private RestClient viewer;
     private RestClient admin;
     private RestClient anonymous;
-    private Repo repo;
+    private TestRepo repo;
 
     @BeforeEach
     void givenAContainerWithTheApi() throws Exception {
@@ -90,13 +92,13 @@ class AssemblyApiTest {
         admin = new RestClient(base, "admin-token-1");
         anonymous = new RestClient(base, null);
 
-        repo = new Repo(tmp.resolve("repo"));
+        repo = new TestRepo(tmp.resolve("repo"));
         repo.bundle("test.api", "1.0.0", List.of("test.api"), List.of(), null);
         repo.bundle("test.impl", "1.0.0", List.of(), List.of("test.api;version=\"[1.0,2)\""), null);
         repo.bundle("test.cuda", "1.0.0", List.of(), List.of("test.api"), "(gpu.vendor=nvidia)");
-        repo.feature("duo", "the API and its implementation", List.of("test.impl"), null);
-        repo.feature("inference-cuda", "CUDA", List.of("test.cuda"), "(gpu.vendor=nvidia)");
-        repo.write("test");
+        repo.feature("duo", "1.0.0", "the API and its implementation", List.of("test.impl"), null);
+        repo.feature("inference-cuda", "1.0.0", "CUDA", List.of("test.cuda"), "(gpu.vendor=nvidia)");
+        repo.write(); // the repository is named "test"
     }
 
     @AfterEach
