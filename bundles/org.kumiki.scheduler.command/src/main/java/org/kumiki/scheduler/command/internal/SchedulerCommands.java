@@ -131,25 +131,7 @@ public class SchedulerCommands {
         }
         List<TaskRecordDTO> records = scheduler.list(filter);
         if (records == null || records.isEmpty()) return "No tasks.\n";
-        if (expand) {
-            List<TaskRecordDTO> plain = new ArrayList<>();
-            for (TaskRecordDTO r : records) {
-                if (r == null) continue;
-                TaskRecordDTO c = r;
-                if (r.arrayId != null) { // shown as its own row: the table folds only records that carry an array id
-                    c = new TaskRecordDTO();
-                    for (java.lang.reflect.Field f : TaskRecordDTO.class.getFields()) {
-                        if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
-                            try { f.set(c, f.get(r)); } catch (IllegalAccessException e) { throw new IllegalStateException(e); }
-                        }
-                    }
-                    c.arrayId = null;
-                }
-                plain.add(c);
-            }
-            records = plain;
-        }
-        return compactTable(records).toString();
+        return (expand ? table(records) : compactTable(records)).toString();
     }
 
     @Descriptor("Show everything known about a task: state, times, spec, reason, result")
