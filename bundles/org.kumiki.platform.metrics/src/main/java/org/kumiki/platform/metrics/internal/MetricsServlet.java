@@ -165,6 +165,9 @@ public class MetricsServlet extends HttpServlet {
         String method = req.getMethod().toUpperCase(Locale.ROOT);
         if (!method.equals("GET") && !method.equals("HEAD")) {
             resp.setHeader("Allow", "GET, HEAD");
+            // the request's body is not read: say the connection ends, or a keep-alive client may
+            // send its next request on a connection the server is closing (seen as an empty reply)
+            resp.setHeader("Connection", "close");
             plain(resp, 405, "method " + shorten(req.getMethod()) + " is not allowed on /metrics: use GET");
             return;
         }
