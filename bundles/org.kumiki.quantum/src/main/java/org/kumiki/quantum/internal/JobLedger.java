@@ -13,6 +13,9 @@ import org.kumiki.quantum.api.QuantumJob;
 /**
  * Counts the jobs run through the core by backend and status: unfinished jobs are held (until
  * their result completes) and asked for their status when counted; finished ones are counters.
+ * A job whose result has completed but whose completion callback has not run yet (a caller woken
+ * by the result may count before it) is counted in its status, final by then, from the live set; moving it
+ * to the counters and counting hold one lock, so it is counted exactly once either way.
  */
 final class JobLedger {
 
@@ -26,26 +29,30 @@ final class JobLedger {
         }
         live.add(job);
         job.result().whenComplete((r, e) -> {
-            if (live.remove(job)) {
-                JobStatus s = job.status();
-                if (s == null || !s.isFinal()) {
-                    s = e == null ? JobStatus.DONE : JobStatus.ERROR;
+            synchronized (this) {
+                if (live.remove(job)) {
+                    finished.computeIfAbsent(String.valueOf(job.backend()), k -> new ConcurrentHashMap<>())
+                            .computeIfAbsent(finalStatus(job, e != null), k -> new LongAdder()).increment();
                 }
-                finished.computeIfAbsent(String.valueOf(job.backend()), k -> new ConcurrentHashMap<>())
-                        .computeIfAbsent(s, k -> new LongAdder()).increment();
             }
         });
         return job;
     }
 
+    /** The status a finished job is counted in: its own when final, else by how its result ended. */
+    private static JobStatus finalStatus(QuantumJob<?> job, boolean failed) {
+        JobStatus s = job.status();
+        return s != null && s.isFinal() ? s : failed ? JobStatus.ERROR : JobStatus.DONE;
+    }
+
     /** Jobs by backend (sorted) and status. */
-    Map<String, Map<JobStatus, Long>> counts() {
+    synchronized Map<String, Map<JobStatus, Long>> counts() {
         Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
         finished.forEach((backend, m) -> m.forEach((s, n) ->
                 out.computeIfAbsent(backend, k -> new EnumMap<>(JobStatus.class)).merge(s, n.sum(), Long::sum)));
         for (QuantumJob<?> j : live) {
             JobStatus s = j.status();
-            if (s != null && !s.isFinal()) { // a finished one is counted by its completion
+            if (s != null) { // final already when its result has completed and its callback is still to run
                 out.computeIfAbsent(String.valueOf(j.backend()), k -> new EnumMap<>(JobStatus.class)).merge(s, 1L, Long::sum);
             }
         }
