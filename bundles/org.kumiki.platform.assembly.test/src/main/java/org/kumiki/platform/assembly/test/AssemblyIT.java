@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.assembly.Assembly;
 import org.kumiki.platform.api.assembly.AssemblyException;
+import org.kumiki.platform.api.assembly.AssemblyException.Reason;
 import org.kumiki.platform.api.assembly.DeploymentDTO;
 import org.kumiki.platform.api.assembly.PlanDTO;
 import org.osgi.framework.Bundle;
@@ -136,10 +137,32 @@ class AssemblyIT {
         int before = lastDeployment();
         AssemblyException e = assertThrows(AssemblyException.class, () -> assembly().install(List.of("inference-cuda"), false));
         assertEquals("inference-cuda needs kumiki.hardware (gpu.vendor=nvidia); this site has gpu.vendor=none", e.getMessage());
+        assertEquals(Reason.HARDWARE_UNMET, e.reason());
         // the bundle itself, asked for directly, is refused by its own requirement
         AssemblyException f = assertThrows(AssemblyException.class, () -> assembly().install(List.of("test.cuda"), false));
         assertEquals("test.cuda needs kumiki.hardware (gpu.vendor=nvidia); this site has gpu.vendor=none", f.getMessage());
+        assertEquals(Reason.HARDWARE_UNMET, f.reason());
         assertNull(bundle("test.cuda"));
+        assertEquals(before, lastDeployment());
+    }
+
+    @Test
+    void badRequestsUnknownNamesAndMissingDeploymentsCarryTheirReason() throws Exception {
+        int before = lastDeployment();
+        assertEquals(Reason.BAD_INPUT, assertThrows(AssemblyException.class, () -> assembly().install(List.of(), false)).reason());
+        assertEquals(Reason.BAD_INPUT, assertThrows(AssemblyException.class, () -> assembly().install(List.of("x;version=[1,oops)"), true)).reason());
+        assertEquals(Reason.BAD_INPUT, assertThrows(AssemblyException.class, () -> assembly().install(List.of("../etc/passwd"), true)).reason());
+        assertEquals(Reason.BAD_INPUT, assertThrows(AssemblyException.class, () -> assembly().uninstall(List.of(), false, true)).reason());
+        assertEquals(Reason.BAD_INPUT, assertThrows(AssemblyException.class, () -> assembly().uninstall(List.of("a;b"), false, true)).reason());
+        AssemblyException unknown = assertThrows(AssemblyException.class, () -> assembly().install(List.of("nope"), true));
+        assertTrue(unknown.getMessage().startsWith("unknown feature or bundle 'nope'"), unknown.getMessage());
+        assertEquals(Reason.UNRESOLVABLE, unknown.reason());
+        AssemblyException range = assertThrows(AssemblyException.class, () -> assembly().install(List.of("test.api;version=[3,4)"), true));
+        assertEquals("test.api: no version in [3.0.0,4.0.0) in the repositories", range.getMessage());
+        assertEquals(Reason.UNRESOLVABLE, range.reason());
+        AssemblyException missing = assertThrows(AssemblyException.class, () -> assembly().rollback(9999, true));
+        assertTrue(missing.getMessage().startsWith("no deployment 9999: deployments are 0 to "), missing.getMessage());
+        assertEquals(Reason.NOT_FOUND, missing.reason());
         assertEquals(before, lastDeployment());
     }
 
@@ -164,6 +187,7 @@ class AssemblyIT {
         int before = lastDeployment();
         AssemblyException e = assertThrows(AssemblyException.class, () -> assembly().install(List.of("bad"), false));
         assertTrue(e.getMessage().startsWith("refused, nothing installed: test.tampered 1.0.0: SHA-256 mismatch: "), e.getMessage());
+        assertEquals(Reason.TAMPERED, e.reason());
         assertNull(bundle("test.api"), "the good member was not installed either");
         assertNull(bundle("test.tampered"));
         assertEquals(before, lastDeployment());
@@ -179,11 +203,19 @@ class AssemblyIT {
         int p = port;
         AssemblyException e = assertThrows(AssemblyException.class, () -> assembly().addRepository("http://127.0.0.1:" + p + "/repo/"));
         assertEquals("repository http://127.0.0.1:" + p + "/repo/index.xml is unreachable: 127.0.0.1:" + p + " refused the connection", e.getMessage());
+        assertEquals(Reason.UNREACHABLE, e.reason());
         Path bad = installation.home().resolve("bad-repo");
         Files.createDirectories(bad);
         Files.writeString(bad.resolve("index.xml"), "<repository xmlns='http://www.osgi.org/xmlns/repository/v1.0.0'><resource>");
         AssemblyException m = assertThrows(AssemblyException.class, () -> assembly().addRepository(bad.toString()));
         assertTrue(m.getMessage().contains("is not a valid repository index"), m.getMessage());
+        assertEquals(Reason.UNRESOLVABLE, m.reason());
+        AssemblyException added = assertThrows(AssemblyException.class, () -> assembly().addRepository(repoRoot.toString()));
+        assertTrue(added.getMessage().endsWith(" is already added"), added.getMessage());
+        assertEquals(Reason.CONFLICT, added.reason());
+        assertEquals(Reason.BAD_INPUT, assertThrows(AssemblyException.class, () -> assembly().addRepository("ftp://h/r")).reason());
+        assertEquals(Reason.BAD_INPUT, assertThrows(AssemblyException.class, () -> assembly().removeRepository(" ")).reason());
+        assertEquals(Reason.NOT_FOUND, assertThrows(AssemblyException.class, () -> assembly().removeRepository("nope")).reason());
         assertEquals(1, assembly().repositories().size());
         assertEquals(bundles, context.getBundles().length);
     }
@@ -194,6 +226,7 @@ class AssemblyIT {
         assembly().install(List.of("duo"), false);
         AssemblyException e = assertThrows(AssemblyException.class, () -> assembly().uninstall(List.of("test.api"), false, false));
         assertEquals("refused: test.impl need test.api (--force uninstalls anyway and stops them)", e.getMessage());
+        assertEquals(Reason.CONFLICT, e.reason());
         PlanDTO forced = assembly().uninstall(List.of("test.api"), true, true);
         assertEquals("test.impl", forced.stop.get(0).symbolicName);
         assertEquals(Bundle.ACTIVE, bundle("test.api").getState(), "dry run");
@@ -201,10 +234,12 @@ class AssemblyIT {
         assertEquals(2, p.uninstall.size());
         assertNull(bundle("test.api"));
         assertNull(bundle("test.impl"));
-        assertEquals("'nothing.here' is not installed (kumiki:deployments shows what kumiki:install added)",
-                assertThrows(AssemblyException.class, () -> assembly().uninstall(List.of("nothing.here"), false, false)).getMessage());
-        assertEquals("org.kumiki.platform belongs to the distribution, not to kumiki:install; it cannot be uninstalled here",
-                assertThrows(AssemblyException.class, () -> assembly().uninstall(List.of("org.kumiki.platform"), false, false)).getMessage());
+        AssemblyException absent = assertThrows(AssemblyException.class, () -> assembly().uninstall(List.of("nothing.here"), false, false));
+        assertEquals("'nothing.here' is not installed (kumiki:deployments shows what kumiki:install added)", absent.getMessage());
+        assertEquals(Reason.CONFLICT, absent.reason());
+        AssemblyException own = assertThrows(AssemblyException.class, () -> assembly().uninstall(List.of("org.kumiki.platform"), false, false));
+        assertEquals("org.kumiki.platform belongs to the distribution, not to kumiki:install; it cannot be uninstalled here", own.getMessage());
+        assertEquals(Reason.CONFLICT, own.reason());
         assertTrue(lastDeployment() > before);
     }
 
@@ -213,7 +248,11 @@ class AssemblyIT {
         int before = lastDeployment();
         int applied = assembly().install(List.of("duo"), false).deployment;
         Bundle self = bundle("org.kumiki.platform.assembly");
+        Assembly stale = assembly();
         self.stop();
+        AssemblyException stopped = assertThrows(AssemblyException.class, stale::deployments);
+        assertEquals("the assembly service has stopped", stopped.getMessage());
+        assertEquals(Reason.UNAVAILABLE, stopped.reason());
         // behind its back: one of its bundles disappears
         bundle("test.impl").uninstall();
         self.start();

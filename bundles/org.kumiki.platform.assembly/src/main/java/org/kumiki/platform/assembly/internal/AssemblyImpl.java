@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.kumiki.platform.api.Installation;
 import org.kumiki.platform.api.assembly.Assembly;
 import org.kumiki.platform.api.assembly.AssemblyException;
+import org.kumiki.platform.api.assembly.AssemblyException.Reason;
 import org.kumiki.platform.api.assembly.BundleRefDTO;
 import org.kumiki.platform.api.assembly.DeploymentDTO;
 import org.kumiki.platform.api.assembly.FeatureDTO;
@@ -93,7 +94,7 @@ public class AssemblyImpl implements Assembly {
         if (planner == null) {
             ServiceReference<Resolver> ref = context.getServiceReference(Resolver.class);
             Resolver r = ref == null ? null : context.getService(ref);
-            if (r == null) throw new AssemblyException("the framework registers no org.osgi.service.resolver.Resolver service");
+            if (r == null) throw new AssemblyException(Reason.UNAVAILABLE, "the framework registers no org.osgi.service.resolver.Resolver service");
             planner = new Planner(r);
         }
         return planner;
@@ -115,14 +116,14 @@ public class AssemblyImpl implements Assembly {
     // ---------------------------------------------------------------- state
 
     private void ensureLoaded() {
-        if (deactivated) throw new AssemblyException("the assembly service has stopped");
+        if (deactivated) throw new AssemblyException(Reason.UNAVAILABLE, "the assembly service has stopped");
         if (loaded) return;
         dir = installation.stateDirectory("assembly");
         Map<String, byte[]> live = new LinkedHashMap<>();
         try {
             journal = journals.open(dir.resolve("journal"), live::put);
         } catch (IOException e) {
-            throw new AssemblyException("cannot open the assembly journal in " + dir + ": " + Index.oneLine(e.getMessage()));
+            throw new AssemblyException(Reason.UNAVAILABLE, "cannot open the assembly journal in " + dir + ": " + Index.oneLine(e.getMessage()));
         }
         for (Map.Entry<String, byte[]> e : live.entrySet()) {
             try {
@@ -208,7 +209,7 @@ public class AssemblyImpl implements Assembly {
             journal.put(key, json.writeValueAsBytes(value));
             journal.sync();
         } catch (IOException e) {
-            throw new AssemblyException("cannot write the assembly journal: " + Index.oneLine(e.getMessage()));
+            throw new AssemblyException(Reason.UNAVAILABLE, "cannot write the assembly journal: " + Index.oneLine(e.getMessage()));
         }
     }
 
@@ -227,9 +228,9 @@ public class AssemblyImpl implements Assembly {
         try {
             uri = Locations.indexUri(location, installation.home());
         } catch (IllegalArgumentException e) {
-            throw new AssemblyException(e.getMessage());
+            throw new AssemblyException(Reason.BAD_INPUT, e.getMessage());
         }
-        if (repos.containsKey(uri.toString())) throw new AssemblyException("repository " + uri + " is already added");
+        if (repos.containsKey(uri.toString())) throw new AssemblyException(Reason.CONFLICT, "repository " + uri + " is already added");
         List<Index> parts = read(uri);
         RepositoryDTO r = new RepositoryDTO();
         r.location = uri.toString();
@@ -253,7 +254,7 @@ public class AssemblyImpl implements Assembly {
     @Override
     public synchronized RepositoryDTO removeRepository(String nameOrLocation) {
         ensureLoaded();
-        if (nameOrLocation == null || nameOrLocation.isBlank()) throw new AssemblyException("no repository given");
+        if (nameOrLocation == null || nameOrLocation.isBlank()) throw new AssemblyException(Reason.BAD_INPUT, "no repository given");
         RepositoryDTO found = null;
         for (RepositoryDTO r : repos.values()) {
             if (r.name.equals(nameOrLocation) || r.location.equals(nameOrLocation)) found = r;
@@ -265,14 +266,14 @@ public class AssemblyImpl implements Assembly {
                 // not a location either
             }
         }
-        if (found == null) throw new AssemblyException("no repository named '" + Index.oneLine(nameOrLocation) + "' (kumiki:repos lists them)");
+        if (found == null) throw new AssemblyException(Reason.NOT_FOUND, "no repository named '" + Index.oneLine(nameOrLocation) + "' (kumiki:repos lists them)");
         // the key of this repository: replay order is the order they were added, keys are repo/<n>
         Map<String, byte[]> live = new LinkedHashMap<>();
         List<String> keys = new ArrayList<>();
         try {
             journals.read(dir.resolve("journal"), (k, v) -> live.put(k, v));
         } catch (IOException e) {
-            throw new AssemblyException("cannot read the assembly journal: " + Index.oneLine(e.getMessage()));
+            throw new AssemblyException(Reason.UNAVAILABLE, "cannot read the assembly journal: " + Index.oneLine(e.getMessage()));
         }
         for (Map.Entry<String, byte[]> e : live.entrySet()) {
             if (!e.getKey().startsWith(REPO_KEY)) continue;
@@ -286,7 +287,7 @@ public class AssemblyImpl implements Assembly {
         try {
             journal.sync();
         } catch (IOException e) {
-            throw new AssemblyException("cannot write the assembly journal: " + Index.oneLine(e.getMessage()));
+            throw new AssemblyException(Reason.UNAVAILABLE, "cannot write the assembly journal: " + Index.oneLine(e.getMessage()));
         }
         repos.remove(found.location);
         return found;
@@ -302,7 +303,7 @@ public class AssemblyImpl implements Assembly {
             try {
                 r = Locations.resolveInside(uri, ref, "repository " + uri + " referral");
             } catch (IllegalArgumentException e) {
-                throw new AssemblyException(e.getMessage());
+                throw new AssemblyException(Reason.UNRESOLVABLE, e.getMessage());
             }
             out.add(readOne(r));
         }
@@ -313,15 +314,15 @@ public class AssemblyImpl implements Assembly {
         try (InputStream in = Locations.open(uri)) {
             return Index.parse(in, uri, "repository " + uri);
         } catch (IOException e) {
-            throw new AssemblyException("repository " + uri + " is unreachable: " + Index.oneLine(e.getMessage()));
+            throw new AssemblyException(Reason.UNREACHABLE, "repository " + uri + " is unreachable: " + Index.oneLine(e.getMessage()));
         } catch (IllegalArgumentException e) {
-            throw new AssemblyException(e.getMessage());
+            throw new AssemblyException(Reason.UNRESOLVABLE, e.getMessage());
         }
     }
 
     /** Every resource of every repository, read now. */
     private List<Index.Res> resources() {
-        if (repos.isEmpty()) throw new AssemblyException("no repository: add one with kumiki:repo-add URL|PATH");
+        if (repos.isEmpty()) throw new AssemblyException(Reason.CONFLICT, "no repository: add one with kumiki:repo-add URL|PATH");
         List<Index.Res> out = new ArrayList<>();
         for (RepositoryDTO r : repos.values()) {
             for (Index i : read(URI.create(r.location))) {
@@ -362,20 +363,22 @@ public class AssemblyImpl implements Assembly {
     @Override
     public synchronized PlanDTO install(List<String> requests, boolean dryRun) {
         ensureLoaded();
-        if (requests == null || requests.isEmpty()) throw new AssemblyException("nothing to install: give FEATURE or BSN[;version=RANGE]");
+        if (requests == null || requests.isEmpty()) throw new AssemblyException(Reason.BAD_INPUT, "nothing to install: give FEATURE or BSN[;version=RANGE]");
         List<Planner.Request> parsed = new ArrayList<>();
         try {
             for (String s : requests) parsed.add(Planner.parse(s));
         } catch (IllegalArgumentException e) {
-            throw new AssemblyException(e.getMessage());
+            throw new AssemblyException(Reason.BAD_INPUT, e.getMessage());
         }
         List<Index.Res> all = resources();
         long t0 = System.nanoTime();
         Planner.Result result;
         try {
             result = planner().plan(parsed, all, new FrameworkSite(context));
+        } catch (Planner.HardwareUnmet e) {
+            throw new AssemblyException(Reason.HARDWARE_UNMET, e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new AssemblyException(e.getMessage());
+            throw new AssemblyException(Reason.UNRESOLVABLE, e.getMessage());
         }
         PlanDTO plan = new PlanDTO();
         plan.action = "install";
@@ -394,8 +397,10 @@ public class AssemblyImpl implements Assembly {
         for (Index.Res r : result.install) {
             try {
                 jars.put(r, Locations.fetch(r, cache()));
+            } catch (Locations.DigestMismatch e) {
+                throw new AssemblyException(Reason.TAMPERED, "refused, nothing installed: " + Index.oneLine(e.getMessage()));
             } catch (IOException e) {
-                throw new AssemblyException("refused, nothing installed: " + Index.oneLine(e.getMessage()));
+                throw new AssemblyException(Reason.UNREACHABLE, "refused, nothing installed: " + Index.oneLine(e.getMessage()));
             }
         }
         List<Bundle> installed = new ArrayList<>();
@@ -431,7 +436,7 @@ public class AssemblyImpl implements Assembly {
                 }
             }
             refresh(installed);
-            throw new AssemblyException("install failed, undone: " + Index.oneLine(e.getMessage()));
+            throw new AssemblyException(Reason.CONFLICT, "install failed, undone: " + Index.oneLine(e.getMessage()));
         }
         plan.applyMillis = (System.nanoTime() - t1) / 1_000_000;
         DeploymentDTO prev = deployments.lastEntry().getValue();
@@ -512,7 +517,7 @@ public class AssemblyImpl implements Assembly {
     @Override
     public synchronized PlanDTO uninstall(List<String> names, boolean force, boolean dryRun) {
         ensureLoaded();
-        if (names == null || names.isEmpty()) throw new AssemblyException("nothing to uninstall: give FEATURE or BSN");
+        if (names == null || names.isEmpty()) throw new AssemblyException(Reason.BAD_INPUT, "nothing to uninstall: give FEATURE or BSN");
         Map<String, Bundle> managed = managed();
         DeploymentDTO prev = deployments.lastEntry().getValue();
         List<Index.Res> repo = null;
@@ -523,7 +528,7 @@ public class AssemblyImpl implements Assembly {
             try {
                 name = Planner.parse(raw).name;
             } catch (IllegalArgumentException e) {
-                throw new AssemblyException(e.getMessage());
+                throw new AssemblyException(Reason.BAD_INPUT, e.getMessage());
             }
             gone.add(name);
             if (managed.containsKey(name)) {
@@ -538,10 +543,10 @@ public class AssemblyImpl implements Assembly {
             }
             for (Bundle b : context.getBundles()) {
                 if (name.equals(b.getSymbolicName())) {
-                    throw new AssemblyException(name + " belongs to the distribution, not to kumiki:install; it cannot be uninstalled here");
+                    throw new AssemblyException(Reason.CONFLICT, name + " belongs to the distribution, not to kumiki:install; it cannot be uninstalled here");
                 }
             }
-            throw new AssemblyException("'" + name + "' is not installed (kumiki:deployments shows what kumiki:install added)");
+            throw new AssemblyException(Reason.CONFLICT, "'" + name + "' is not installed (kumiki:deployments shows what kumiki:install added)");
         }
         // what the remaining requests still ask for stays
         Set<Bundle> keep = new LinkedHashSet<>();
@@ -583,7 +588,7 @@ public class AssemblyImpl implements Assembly {
             for (Bundle b : needing) n.add(b.getSymbolicName());
             List<String> r = new ArrayList<>();
             for (Bundle b : remove) r.add(b.getSymbolicName());
-            throw new AssemblyException("refused: " + String.join(", ", n) + " need " + String.join(", ", r)
+            throw new AssemblyException(Reason.CONFLICT, "refused: " + String.join(", ", n) + " need " + String.join(", ", r)
                     + " (--force uninstalls anyway and stops them)");
         }
         if (dryRun) return plan;
@@ -619,7 +624,12 @@ public class AssemblyImpl implements Assembly {
             for (Requirement q : f.getRequirements(IdentityNamespace.IDENTITY_NAMESPACE)) {
                 String fs = q.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE);
                 if (fs == null) continue;
-                Filter filter = planner().filter(fs);
+                Filter filter;
+                try {
+                    filter = planner().filter(fs);
+                } catch (IllegalArgumentException e) {
+                    throw new AssemblyException(Reason.UNRESOLVABLE, "feature " + name + " in " + f.repository + ": " + e.getMessage());
+                }
                 for (Bundle b : managed.values()) {
                     BundleRevision rev = b.adapt(BundleRevision.class);
                     if (rev == null) continue;
@@ -657,7 +667,7 @@ public class AssemblyImpl implements Assembly {
         ensureLoaded();
         int last = deployments.lastKey();
         DeploymentDTO target = deployments.get(n);
-        if (target == null) throw new AssemblyException("no deployment " + n + ": deployments are 0 to " + last);
+        if (target == null) throw new AssemblyException(Reason.NOT_FOUND, "no deployment " + n + ": deployments are 0 to " + last);
         Map<String, Bundle> managed = managed();
         Map<String, BundleRefDTO> want = new TreeMap<>();
         for (BundleRefDTO b : target.bundles) want.put(b.symbolicName, b);
@@ -682,11 +692,11 @@ public class AssemblyImpl implements Assembly {
             Path jar = dir.resolve("cache").resolve(w.sha256 + ".jar");
             try {
                 if (w.sha256 == null || !Files.isRegularFile(jar) || !Locations.sha256(jar).equals(w.sha256)) {
-                    throw new AssemblyException("cannot roll back to " + n + ": the jar of " + w.symbolicName + " " + w.version
+                    throw new AssemblyException(Reason.CONFLICT, "cannot roll back to " + n + ": the jar of " + w.symbolicName + " " + w.version
                             + " is missing from " + cache() + " or altered");
                 }
             } catch (IOException e) {
-                throw new AssemblyException("cannot roll back to " + n + ": " + Index.oneLine(e.getMessage()));
+                throw new AssemblyException(Reason.CONFLICT, "cannot roll back to " + n + ": " + Index.oneLine(e.getMessage()));
             }
             jars.put(w, jar);
         }
@@ -714,7 +724,7 @@ public class AssemblyImpl implements Assembly {
                 }
             }
         } catch (IOException | BundleException e) {
-            throw new AssemblyException("rollback to " + n + " failed: " + Index.oneLine(e.getMessage()));
+            throw new AssemblyException(Reason.CONFLICT, "rollback to " + n + " failed: " + Index.oneLine(e.getMessage()));
         }
         List<Bundle> refresh = new ArrayList<>(remove);
         refresh.addAll(touched);

@@ -31,6 +31,15 @@ public final class Locations {
     private Locations() {
     }
 
+    /** A fetched jar whose SHA-256 is not the one its index states. */
+    public static final class DigestMismatch extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DigestMismatch(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The index.xml URI of what an operator typed: a file/http/https URL or a plain path; a
      * folder (or a URL ending in '/') means its index.xml.
@@ -155,7 +164,7 @@ public final class Locations {
      * missing; its SHA-256 is checked against the index before it enters the cache, and again
      * when it is already there.
      *
-     * @throws IOException with one line: unreachable, or "SHA-256 mismatch"
+     * @throws IOException with one line: unreachable, or a {@link DigestMismatch} ("SHA-256 mismatch")
      */
     public static Path fetch(Index.Res r, Path cache) throws IOException {
         Files.createDirectories(cache);
@@ -173,7 +182,7 @@ public final class Locations {
                 have = HexFormat.of().formatHex(din.getMessageDigest().digest());
             }
             if (!have.equals(r.sha256)) {
-                throw new IOException(r.name + " " + r.version + ": SHA-256 mismatch: " + r.url + " has " + have
+                throw new DigestMismatch(r.name + " " + r.version + ": SHA-256 mismatch: " + r.url + " has " + have
                         + ", the index says " + r.sha256);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -80,6 +80,15 @@ public final class Planner {
     }
 
     /** The outcome: repository bundles to install (dependencies first where it matters: fragments last). */
+    /** A refusal because the site lacks the {@code kumiki.hardware} that a candidate needs; the message names it. */
+    public static final class HardwareUnmet extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        HardwareUnmet(String message) {
+            super(message);
+        }
+    }
+
     public static final class Result {
         public final List<Index.Res> install = new ArrayList<>();
         public final List<Index.Res> features = new ArrayList<>();
@@ -157,14 +166,14 @@ public final class Planner {
                 if (p == null) someFit = true;
                 else if (problem == null) problem = p;
             }
-            if (!someFit) throw new IllegalArgumentException(problem);
+            if (!someFit) throw new HardwareUnmet(problem);
         }
         Map<Resource, List<Wire>> wires;
         try {
             wires = resolver.resolve(ctx);
         } catch (ResolutionException e) {
             String hw = deepHardwareProblem(ctx, root, site);
-            if (hw != null) throw new IllegalArgumentException(hw);
+            if (hw != null) throw new HardwareUnmet(hw);
             throw new IllegalArgumentException("cannot resolve " + String.join(" ", requests.stream().map(r -> r.text).toList())
                     + ": " + cause(e));
         }

@@ -103,11 +103,16 @@ class LocationsTest {
         assertEquals(res.sha256(), Locations.sha256(ok));
         Files.delete(ok);
         Files.write(jar, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
-        IOException e = assertThrows(IOException.class, () -> Locations.fetch(res, cache));
+        IOException e = assertThrows(Locations.DigestMismatch.class, () -> Locations.fetch(res, cache));
         assertTrue(e.getMessage().startsWith("t.a 1.0.0: SHA-256 mismatch: " + res.url() + " has "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         try (var files = Files.list(cache)) {
             assertEquals(0, files.count(), "nothing left in the cache");
         }
+        // a jar that is gone is unreachable, not tampered
+        Files.delete(jar);
+        IOException gone = assertThrows(IOException.class, () -> Locations.fetch(res, cache));
+        assertFalse(gone instanceof Locations.DigestMismatch, gone.getMessage());
+        assertEquals(jar + " does not exist", gone.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package org.kumiki.platform.assembly.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,18 +90,19 @@ class PlannerTest {
         assertEquals(List.of("test.pinned 1.1.0"), plan(site("x86_64", "none"), "test.pinned"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan(site("x86_64", "none"), "test.pinned;version=[3,4)"));
         assertEquals("test.pinned: no version in [3.0.0,4.0.0) in the repositories", e.getMessage());
+        assertFalse(e instanceof Planner.HardwareUnmet, "not a hardware refusal");
     }
 
     @Test
     void missingHardwareFailsNamingTheCapability() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan(site("x86_64", "none"), "inference-cuda"));
+        IllegalArgumentException e = assertThrows(Planner.HardwareUnmet.class, () -> plan(site("x86_64", "none"), "inference-cuda"));
         assertEquals("inference-cuda needs kumiki.hardware (gpu.vendor=nvidia); this site has gpu.vendor=none", e.getMessage());
         assertEquals(List.of("test.api 1.0.0", "test.cuda 1.0.0"), plan(site("x86_64", "nvidia"), "inference-cuda"));
     }
 
     @Test
     void hardwareNeededDeepInsideAFeatureIsNamedToo() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan(site("aarch64", "none"), "cuda-deep"));
+        IllegalArgumentException e = assertThrows(Planner.HardwareUnmet.class, () -> plan(site("aarch64", "none"), "cuda-deep"));
         assertEquals("test.cuda needs kumiki.hardware (gpu.vendor=nvidia); this site has gpu.vendor=none", e.getMessage());
     }
 
@@ -108,14 +110,15 @@ class PlannerTest {
     void featureVariantIsChosenByTheSiteHardware() {
         assertEquals(List.of("test.api 1.0.0", "test.cuda 1.0.0"), plan(site("x86_64", "nvidia"), "inference-gpu"));
         assertEquals(List.of("test.api 1.0.0", "test.remote 1.0.0"), plan(site("aarch64", "none"), "inference-gpu"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan(site("x86_64", "none"), "inference-gpu"));
+        IllegalArgumentException e = assertThrows(Planner.HardwareUnmet.class, () -> plan(site("x86_64", "none"), "inference-gpu"));
         assertTrue(e.getMessage().startsWith("inference-gpu needs kumiki.hardware"), e.getMessage());
     }
 
     @Test
     void badRequestsFailWithOneLine() {
-        assertEquals("unknown feature or bundle 'nope' (kumiki:features lists the features)",
-                assertThrows(IllegalArgumentException.class, () -> plan(site("x86_64", "none"), "nope")).getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> plan(site("x86_64", "none"), "nope"));
+        assertEquals("unknown feature or bundle 'nope' (kumiki:features lists the features)", unknown.getMessage());
+        assertFalse(unknown instanceof Planner.HardwareUnmet, "not a hardware refusal");
         assertEquals("request 'x;version=[1.0,oops)': version range '[1.0,oops)' does not parse (e.g. [1.0,1.1) or 1.2)",
                 assertThrows(IllegalArgumentException.class, () -> Planner.parse("x;version=[1.0,oops)")).getMessage());
         assertEquals("request '../etc/passwd': '../etc/passwd' is not a feature or bundle name (letters, digits, '.', '-', '_')",
