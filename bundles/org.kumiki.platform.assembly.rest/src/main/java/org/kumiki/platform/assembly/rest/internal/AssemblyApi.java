@@ -2,7 +2,6 @@ package org.kumiki.platform.assembly.rest.internal;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +12,7 @@ import org.kumiki.platform.api.access.AccessControl;
 import org.kumiki.platform.api.access.Role;
 import org.kumiki.platform.api.assembly.Assembly;
 import org.kumiki.platform.api.assembly.AssemblyException;
+import org.kumiki.platform.api.assembly.AssemblyException.Reason;
 import org.kumiki.platform.api.assembly.DeploymentDTO;
 import org.kumiki.platform.api.assembly.FeatureDTO;
 import org.kumiki.platform.api.assembly.PlanDTO;
@@ -209,49 +209,31 @@ public class AssemblyApi extends ApiServlet {
                 .orElseThrow(() -> ApiException.notFound("no deployment " + id + range));
     }
 
-    /** Runs an Assembly call; its one-line refusal becomes a JSON error with the status that fits it. */
+    /** Runs an Assembly call; its one-line refusal becomes a JSON error with the status of its reason. */
     static <T> T call(java.util.function.Supplier<T> op) {
         try {
             return op.get();
         } catch (AssemblyException e) {
             String m = e.getMessage() == null ? "the assembly service failed" : e.getMessage();
-            throw new ApiException(status(m), m);
+            throw new ApiException(status(e.reason()), m);
         }
     }
 
     /**
-     * The HTTP status of an Assembly refusal, from its one-line message: bad input 400, a missing
-     * repository or deployment 404, a conflict with what is installed or added 409, what cannot be
-     * resolved, a hardware requirement the site does not meet and a tampered jar 422, an
-     * unreachable repository 502, a stopped service or an unusable journal 503.
+     * The HTTP status of an Assembly refusal, by its reason (never by its message text): bad input
+     * 400, a missing repository or deployment 404, a conflict with what is installed or added 409,
+     * what cannot be resolved, a hardware requirement the site does not meet and a tampered jar
+     * 422, an unreachable repository 502, a stopped service, an unusable journal or no resolver 503.
      */
-    static int status(String m) {
-        String s = m.toLowerCase(Locale.ROOT);
-        if (s.startsWith("the assembly service has stopped") || s.contains("assembly journal")
-                || s.contains("registers no org.osgi.service.resolver")) {
-            return 503;
-        }
-        if (s.contains("sha-256 mismatch") || s.startsWith("refused, nothing installed")) {
-            return 422;
-        }
-        if (s.contains(" is unreachable")) {
-            return 502;
-        }
-        if (s.startsWith("no repository named") || s.startsWith("no deployment ")) {
-            return 404;
-        }
-        if (s.startsWith("request '") || s.startsWith("repository url '") || s.startsWith("repository path '")
-                || s.startsWith("repository location") || s.startsWith("no repository location") || s.startsWith("nothing to ")
-                || s.startsWith("no repository given")) {
-            return 400;
-        }
-        if (s.contains(" is already added") || s.startsWith("no repository: ") || s.startsWith("refused: ")
-                || s.contains(" belongs to the distribution") || s.contains(" is not installed") || s.startsWith("install failed")
-                || s.startsWith("rollback to ") || s.startsWith("cannot roll back") || s.startsWith("uninstall failed")) {
-            return 409;
-        }
-        // cannot be resolved: an unknown feature or bundle, a version not in the repositories, a
-        // hardware requirement the site does not meet, a malformed index
-        return 422;
+    static int status(Reason reason) {
+        // a switch expression over the enum: a new reason does not compile here until it has a status
+        return switch (reason) {
+            case BAD_INPUT -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case UNRESOLVABLE, HARDWARE_UNMET, TAMPERED -> 422;
+            case UNREACHABLE -> 502;
+            case UNAVAILABLE -> 503;
+        };
     }
 }

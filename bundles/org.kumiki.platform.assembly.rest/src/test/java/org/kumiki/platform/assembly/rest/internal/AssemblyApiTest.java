@@ -5,6 +5,7 @@ import org.kumiki.platform.assembly.test.TestRepo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -31,9 +32,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.platform.api.Installation;
+import org.kumiki.platform.api.assembly.AssemblyException;
+import org.kumiki.platform.api.assembly.AssemblyException.Reason;
 import org.kumiki.platform.assembly.internal.AssemblyImpl;
 import org.kumiki.platform.internal.AccessControlComponent;
 import org.kumiki.platform.internal.JournalFactoryComponent;
+import org.kumiki.platform.rest.ApiException;
 import org.kumiki.platform.rest.Json;
 import org.kumiki.platform.resttest.RestClient;
 import org.osgi.framework.Bundle;
@@ -319,14 +323,38 @@ class AssemblyApiTest {
     }
 
     @Test
-    void assemblyMessagesMapToStatuses() {
-        assertEquals(502, AssemblyApi.status("repository http://h/index.xml is unreachable: h refused the connection"));
-        assertEquals(422, AssemblyApi.status("refused, nothing installed: a 1.0.0: SHA-256 mismatch: x has y"));
-        assertEquals(422, AssemblyApi.status("inference-cuda needs kumiki.hardware (gpu.vendor=nvidia); this site has gpu.vendor=none"));
-        assertEquals(404, AssemblyApi.status("no deployment 9: deployments are 0 to 2"));
-        assertEquals(409, AssemblyApi.status("cannot roll back to 1: the jar of a 1.0.0 is not in the cache"));
-        assertEquals(503, AssemblyApi.status("cannot write the assembly journal: disk full"));
+    void assemblyRefusalsMapToStatusesByTheirReason() {
+        // the statuses the refusals had when they were matched by text, now from their reason
+        assertEquals(502, statusOf(Reason.UNREACHABLE, "repository http://h/index.xml is unreachable: h refused the connection"));
+        assertEquals(422, statusOf(Reason.TAMPERED, "refused, nothing installed: a 1.0.0: SHA-256 mismatch: x has y"));
+        assertEquals(422, statusOf(Reason.HARDWARE_UNMET, "inference-cuda needs kumiki.hardware (gpu.vendor=nvidia); this site has gpu.vendor=none"));
+        assertEquals(422, statusOf(Reason.UNRESOLVABLE, "unknown feature or bundle 'nope' (kumiki:features lists the features)"));
+        assertEquals(400, statusOf(Reason.BAD_INPUT, "request 'x;version=[1,oops)': version range '[1,oops)' does not parse"));
+        assertEquals(404, statusOf(Reason.NOT_FOUND, "no deployment 9: deployments are 0 to 2"));
+        assertEquals(409, statusOf(Reason.CONFLICT, "cannot roll back to 1: the jar of a 1.0.0 is not in the cache"));
+        assertEquals(503, statusOf(Reason.UNAVAILABLE, "cannot write the assembly journal: disk full"));
+        // a message that the old text rules sent elsewhere gets the status of its reason
+        assertEquals(400, statusOf(Reason.BAD_INPUT, "repository URL 'http://h/ is unreachable' does not parse"));
+        assertEquals(409, statusOf(Reason.CONFLICT, "no deployment 3 can be rolled back while the assembly journal is busy"));
+        assertEquals(502, statusOf(Reason.UNREACHABLE, "refused, nothing installed: a 1.0.0: h:80 refused the connection"));
+        assertEquals(422, statusOf(Reason.UNRESOLVABLE, "refused: a reworded message"));
+        // the old constructors keep meaning "cannot be resolved"
+        assertEquals(Reason.UNRESOLVABLE, new AssemblyException("no deployment 1").reason());
+        // every reason has a status, and the message passes through unchanged
+        for (Reason r : Reason.values()) {
+            ApiException e = assertThrows(ApiException.class, () -> AssemblyApi.call(() -> {
+                throw new AssemblyException(r, "one line");
+            }));
+            assertEquals(AssemblyApi.status(r), e.status(), r.name());
+            assertEquals("one line", e.getMessage());
+        }
         assertTrue(AssemblyApi.climbs("a\\..\\b"));
         assertFalse(AssemblyApi.climbs("/srv/repo..old/x"));
+    }
+
+    private static int statusOf(Reason reason, String message) {
+        return assertThrows(ApiException.class, () -> AssemblyApi.call(() -> {
+            throw new AssemblyException(reason, message);
+        })).status();
     }
 }
