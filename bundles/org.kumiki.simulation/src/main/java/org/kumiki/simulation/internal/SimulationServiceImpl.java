@@ -72,7 +72,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>A run is journaled (platform {@link Journal} in {@code state/simulation/journal}) when
  * it is submitted, when it starts and at each thermo output, and its record moves to
  * {@code run.json} when it ends. A run the container did not see end (killed mid-way) is
- * listed after the restart as {@link RunState#INTERRUPTED} with its thermo rows so far.
+ * listed after the restart as {@link RunState#INTERRUPTED} with its thermo rows so far, except a
+ * parallel run: its scheduler task outlives the container (the scheduler re-attaches it), so the
+ * run stays QUEUED or RUNNING and follows its task again once the scheduler and the engine are bound.
  */
 @Component(service = {SimulationService.class, TaskFunction.class}, configurationPid = SimulationServiceImpl.PID,
     immediate = true, property = TaskFunction.NAME + "=" + SimulationServiceImpl.FUNCTION)
@@ -114,9 +116,25 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin events;
 
+    volatile Scheduler scheduler;
+    /** Parallel runs found in the journal at start-up whose scheduler task is still to be followed. */
+    private final Map<String, Run> reattach = new ConcurrentHashMap<>();
+    /** Set at deactivation: a task ending afterwards is not recorded by this (stopped) instance. */
+    private volatile boolean closed;
+
+    /** The scheduler (optional): parallel runs and sweep points are its tasks. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
         policyOption = ReferencePolicyOption.GREEDY)
-    volatile Scheduler scheduler;
+    void setScheduler(Scheduler s) {
+        scheduler = s;
+        reattach();
+    }
+
+    void unsetScheduler(Scheduler s) {
+        if (scheduler == s) {
+            scheduler = null;
+        }
+    }
 
     /** Sweeps run as grid campaigns on it; without it they are refused. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -163,6 +181,7 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
 
     @Deactivate
     void deactivate() {
+        closed = true;
         for (Run r : runs.values()) {
             r.cancelRequested = true;
         }
@@ -287,6 +306,18 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             Run r = new Run(id, s.spec, s.run.engine, stateDir.resolve("runs").resolve(id), s.run.submitted);
             r.started = s.run.started;
             r.atoms = s.run.atoms;
+            if (s.run.taskId != null) {
+                // a parallel run is a scheduler task, which outlives the container (the scheduler
+                // re-attaches it): the run follows its task again once the scheduler and the engine are here
+                r.taskId = s.run.taskId;
+                r.state = s.run.state == RunState.RUNNING ? RunState.RUNNING : RunState.QUEUED;
+                r.step = s.run.step;
+                r.message = "re-attaching to scheduler task " + r.taskId + " after a restart";
+                runs.put(id, r);
+                reattach.put(id, r);
+                LOG.info("simulation run {} follows scheduler task {} again", id, r.taskId);
+                continue;
+            }
             for (ThermoDTO t : rows) {
                 if (t != null) {
                     r.thermo.add(t);
@@ -316,7 +347,8 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
             Map<String, byte[]> keep = new java.util.LinkedHashMap<>(live);
             keep.keySet().removeIf(k -> {
                 String id = k.startsWith("run/") ? k.substring(4) : k.startsWith("thermo/") ? k.substring(7, k.lastIndexOf('/')) : null;
-                return !Sweeps.owns(k) && (id == null || runs.containsKey(id));
+                // the records of a run still followed (re-attached) are kept
+                return !Sweeps.owns(k) && (id == null || runs.containsKey(id) && !reattach.containsKey(id));
             });
             journal.compact(keep);
         }
@@ -326,6 +358,28 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
         policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     public void addEngine(SimulationEngine engine) {
         engines.put(engine.name(), engine);
+        reattach();
+    }
+
+    /**
+     * Follows the scheduler task of each parallel run recovered from the journal whose engine is
+     * bound, once the scheduler is: the run ends with its task, as if the container had not stopped.
+     */
+    private void reattach() {
+        Scheduler sched = scheduler;
+        if (sched == null || reattach.isEmpty()) {
+            return;
+        }
+        for (Run run : reattach.values()) {
+            SimulationEngine engine = engines.get(run.engine);
+            if (engine == null || reattach.remove(run.id) == null) {
+                continue;
+            }
+            synchronized (run) {
+                run.message = null;
+            }
+            sched.await(run.taskId).whenComplete((done, err) -> ended(run, engine, done, err));
+        }
     }
 
     public void removeEngine(SimulationEngine engine) {
@@ -508,6 +562,9 @@ public class SimulationServiceImpl implements SimulationService, TaskFunction {
 
     /** A parallel run's task has ended: its results come from the log it left. */
     private void ended(Run run, SimulationEngine engine, TaskRecordDTO done, Throwable err) {
+        if (closed) {
+            return; // this instance has stopped: the next one re-attaches the task from the journal
+        }
         try {
             if (err != null || done == null) {
                 finish(run, RunState.FAILED, "lost the scheduler task " + run.taskId + ": " + (err == null ? "no record" : err.getMessage()), null);

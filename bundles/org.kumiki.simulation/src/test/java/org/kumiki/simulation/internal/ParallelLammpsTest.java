@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.platform.internal.JournalFactoryComponent;
 import org.kumiki.scheduler.api.Launcher;
+import org.kumiki.scheduler.api.TaskState;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 import org.kumiki.scheduler.api.spi.ExecutionBackend;
 import org.kumiki.scheduler.internal.SchedulerImpl;
@@ -152,6 +153,49 @@ class ParallelLammpsTest {
         // more ranks than the partition has: the scheduler's check, in one line
         SimulationRejectedException e = assertThrows(SimulationRejectedException.class, () -> service.submit(inLj(100_000 / 25, "slurm")));
         assertTrue(e.getMessage().startsWith("the scheduler refused the run: asks for 4000 cpus (4000 ranks x 1)"), e.getMessage());
+    }
+
+    /**
+     * The simulation service restarts (its journal kept) while a parallel run's task runs: the
+     * task outlives it, and the new service lists the run as RUNNING, not INTERRUPTED, follows the
+     * task again once the scheduler is bound, and completes it with the task's results.
+     */
+    @Test
+    void aParallelRunFollowsItsTaskAgainAfterARestart() throws Exception {
+        up("local");
+        service.deactivate();
+        service = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), tmp.resolve("sim"), 1);
+        service.addEngine(LammpsForSimulationTests.engine());
+        service.setScheduler(scheduler);
+        SimulationSpec spec = inLj(2, "local");
+        spec.steps = 300;
+        spec.thermoEvery = 100;
+        RunDTO run = service.submit(spec);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (scheduler.get(run.taskId).orElseThrow().state != TaskState.RUNNING && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling the task's state
+        }
+        assertEquals(TaskState.RUNNING, scheduler.get(run.taskId).orElseThrow().state);
+        service.deactivate(); // the container stops; the task goes on
+
+        service = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), tmp.resolve("sim"), 1);
+        RunDTO back = service.get(run.id).orElseThrow();
+        assertEquals(run.taskId, back.taskId);
+        assertTrue(back.state == RunState.RUNNING || back.state == RunState.QUEUED, back.state + ": " + back.message);
+        assertEquals("re-attaching to scheduler task " + run.taskId + " after a restart", back.message);
+        service.addEngine(LammpsForSimulationTests.engine());
+        service.addEngine(new MdEngine());
+        service.setScheduler(scheduler);
+        RunDTO done = await(back);
+        assertEquals(300, last(service.results(run.id).thermo).step);
+        assertEquals(2, ranks(tmp.resolve("sim/runs").resolve(run.id).resolve("log.lammps")));
+        assertEquals(1, scheduler.get(run.taskId).orElseThrow().attempt, "the task ran once");
+        assertEquals(null, done.message);
+
+        // a third start finds the run ended (run.json), not re-attached again
+        service.deactivate();
+        service = new SimulationServiceImpl(JournalFactoryComponent.withInterval(5), tmp.resolve("sim"), 1);
+        assertEquals(RunState.COMPLETED, service.get(run.id).orElseThrow().state);
     }
 
     @Test
