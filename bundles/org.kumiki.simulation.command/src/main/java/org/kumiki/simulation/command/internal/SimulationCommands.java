@@ -42,8 +42,10 @@ public class SimulationCommands {
         + "  Keys are SimulationSpec fields: engine, model, density, cellsX, cellsY, cellsZ, temperature, seed,\n"
         + "  cutoff, skin, neighborEvery, neighborDelay, neighborCheck, timestep, steps, thermoEvery, ensemble (nve|nvt),\n"
         + "  targetTemperature, thermostatDamping, dataFile, writeData, threads, name; cells=N sets all three;\n"
-        + "  scriptFile=PATH reads a LAMMPS input (model lammps-script, engine lammps).\n"
-        + "  Example: sim:run -w cells=10 temperature=1.2 steps=1000 thermoEvery=100";
+        + "  scriptFile=PATH reads a LAMMPS input (model lammps-script, engine lammps);\n"
+        + "  ranks=N runs on N MPI ranks as one parallel scheduler task (engine lammps) on backend=NAME (e.g. slurm).\n"
+        + "  Example: sim:run -w cells=10 temperature=1.2 steps=1000 thermoEvery=100\n"
+        + "  Example: sim:run -w engine=lammps cells=20 steps=500 ranks=4 backend=slurm";
     static final String SWEEP_USAGE = "[-w|--wait] [-t DURATION (30, 90s, 5m, 1h30m)] [--format csv|json] [--backend NAME] [--cpus N] [--commands] PARAM=V1,V2,... KEY=VALUE...\n"
         + "  | SWEEP-ID (the sweep and its finished points) | nothing (every sweep, also from before a restart)\n"
         + "  PARAM is one of temperature, density, timestep, targetTemperature, cutoff, steps, seed (every value a grid point);\n"

@@ -58,6 +58,10 @@ class SimulationCommandsTest {
         assertEquals(3, s.cellsZ);
         assertEquals(0.002, s.timestep);
         assertEquals(false, s.neighborCheck);
+        SimulationSpec mpi = SimulationCommands.spec(Map.of("engine", "lammps", "ranks", "4", "backend", "slurm"));
+        assertEquals(4, mpi.ranks);
+        assertEquals("slurm", mpi.backend);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SimulationCommands.spec(Map.of("ranks", "two"))).getMessage().startsWith("bad value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("colour=blue")).getMessage().contains("unknown key"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("steps=lots")).getMessage().contains("bad value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.run("--frobnicate")).getMessage().contains("unexpected argument"));
