@@ -38,6 +38,7 @@ import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 import org.kumiki.scheduler.api.dto.TaskSpec;
 import org.kumiki.scheduler.api.spi.ExecutionBackend;
 import org.kumiki.scheduler.api.spi.TaskExecution;
+import org.kumiki.scheduler.pilot.protocol.Frames;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

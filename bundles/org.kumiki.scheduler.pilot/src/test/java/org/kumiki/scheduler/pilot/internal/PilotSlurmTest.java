@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kumiki.scheduler.api.TaskState;
 import org.kumiki.scheduler.api.dto.TaskRecordDTO;
 import org.kumiki.scheduler.api.dto.TaskSpec;
+import org.kumiki.scheduler.pilot.protocol.Frames;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

@@ -1,4 +1,4 @@
-package org.kumiki.scheduler.worker.internal;
+package org.kumiki.scheduler.pilot.protocol;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -8,18 +8,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The pilot protocol's framing (the same as the container side's in scheduler.pilot): a 4-byte
- * big-endian length, then that many bytes of one UTF-8 JSON object. Frames over {@link #MAX}
- * bytes are refused.
+ * The pilot protocol's framing, for both sides (the container's scheduler.pilot and the
+ * worker's scheduler.worker): a 4-byte big-endian length, then that many bytes of one UTF-8
+ * JSON object. Frames over {@link #MAX} bytes are refused. {@link #hmac} answers the
+ * container's challenge with the pilot's secret.
  */
-final class Frames {
-    static final int MAX = 16 << 20;
-    static final ObjectMapper MAPPER = new ObjectMapper();
+public final class Frames {
+    public static final int MAX = 16 << 20;
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Frames() {
     }
 
-    static ObjectNode read(DataInputStream in) throws IOException {
+    public static ObjectNode read(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n <= 0 || n > MAX) throw new IOException("frame of " + n + " bytes (1 to " + MAX + " allowed)");
         byte[] b = new byte[n];
@@ -29,7 +30,7 @@ final class Frames {
         return (ObjectNode) node;
     }
 
-    static void write(DataOutputStream out, ObjectNode msg) throws IOException {
+    public static void write(DataOutputStream out, ObjectNode msg) throws IOException {
         byte[] b = MAPPER.writeValueAsBytes(msg);
         synchronized (out) {
             out.writeInt(b.length);
@@ -38,7 +39,7 @@ final class Frames {
         }
     }
 
-    static String hmac(byte[] secret, String nonce) {
+    public static String hmac(byte[] secret, String nonce) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
