@@ -139,7 +139,8 @@ class CrashRecoveryTest {
         assertTrue(survivorsAfterKill > 0, "the kills never left a task process behind: the test proved nothing about survivors");
     }
 
-    static void send(OutputStream in, ByteArrayOutputStream out, String line, String expect) throws IOException, InterruptedException {
+    /** Sends one line to the console and waits for {@code expect} and the next prompt; returns what the line printed. */
+    static String send(OutputStream in, ByteArrayOutputStream out, String line, String expect) throws IOException, InterruptedException {
         int before;
         synchronized (out) {
             before = out.size();
@@ -153,7 +154,7 @@ class CrashRecoveryTest {
                 now = out.toString(StandardCharsets.UTF_8);
             }
             String fresh = now.substring(Math.min(before, now.length()));
-            if (fresh.contains(expect) && fresh.contains("g! ")) return;
+            if (fresh.contains(expect) && fresh.contains("g! ")) return fresh;
             Thread.sleep(20);
         }
         throw new AssertionError("no '" + expect + "' after '" + line + "':\n" + out.toString(StandardCharsets.UTF_8));
