@@ -2,6 +2,8 @@ package org.kumiki.inference.api.spi;
 
 import java.util.Map;
 
+import org.kumiki.platform.text.ServiceRefusal;
+
 /**
  * The type rules for an {@link InferenceEngine} service's properties, in one place for whoever
  * tracks engines: {@link InferenceEngine#PLATFORM} is a required, non-blank {@code String} (one
@@ -32,24 +34,10 @@ public final class EngineProperties {
     }
 
     private static String refused(Map<String, ?> props, String why) {
-        StringBuilder b = new StringBuilder("inference engine service");
-        if (props != null) {
-            Object id = props.get("service.id");
-            if (id != null) b.append(' ').append(id);
-            Object component = props.get("component.name");
-            if (component != null) b.append(" (component ").append(shown(component.toString())).append(')');
-        }
-        return b.append(" refused: ").append(why).toString();
+        return ServiceRefusal.line("inference engine service", props, why);
     }
 
     private static String described(Object v) {
-        String type = v.getClass().isArray() ? v.getClass().getComponentType().getSimpleName() + "[]" : v.getClass().getSimpleName();
-        String value = v.getClass().isArray() ? "" : " \"" + shown(String.valueOf(v)) + "\"";
-        return "the " + type + value;
-    }
-
-    private static String shown(String s) {
-        String t = s.replaceAll("\\p{Cntrl}", "?");
-        return t.length() > 64 ? t.substring(0, 64) + "..." : t;
+        return ServiceRefusal.described(v);
     }
 }

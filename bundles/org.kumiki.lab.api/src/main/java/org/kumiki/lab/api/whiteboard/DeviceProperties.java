@@ -1,9 +1,10 @@
 package org.kumiki.lab.api.whiteboard;
 
+import java.util.Map;
+
 import org.kumiki.lab.api.Device;
 import org.kumiki.lab.api.LabConstants;
-
-import java.util.Map;
+import org.kumiki.platform.text.ServiceRefusal;
 
 /**
  * The type rules for a {@link Device} service's properties ({@link LabConstants}), in one place
@@ -54,23 +55,10 @@ public final class DeviceProperties {
     }
 
     private static String refused(Map<String, ?> props, String why) {
-        StringBuilder b = new StringBuilder("lab device service");
-        Object id = props.get("service.id");
-        if (id != null) b.append(' ').append(id);
-        Object component = props.get("component.name");
-        if (component != null) b.append(" (component ").append(shown(component.toString())).append(')');
-        return b.append(" refused: ").append(why).toString();
+        return ServiceRefusal.line("lab device service", props, why);
     }
 
     private static String described(Object v) {
-        String type = v.getClass().isArray() ? v.getClass().getComponentType().getSimpleName() + "[]" : v.getClass().getSimpleName();
-        String value = v.getClass().isArray() ? "" : " \"" + shown(String.valueOf(v)) + "\"";
-        return "the " + type + value;
-    }
-
-    /** Printable: control characters replaced, at most 64 characters. */
-    private static String shown(String s) {
-        String t = s.replaceAll("\\p{Cntrl}", "?");
-        return t.length() > 64 ? t.substring(0, 64) + "..." : t;
+        return ServiceRefusal.described(v);
     }
 }

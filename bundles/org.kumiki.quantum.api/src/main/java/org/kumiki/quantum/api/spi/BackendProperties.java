@@ -2,6 +2,8 @@ package org.kumiki.quantum.api.spi;
 
 import java.util.Map;
 
+import org.kumiki.platform.text.ServiceRefusal;
+
 /**
  * The type rules for a {@link QuantumBackend} service's properties, in one place for whoever
  * tracks backends: {@link QuantumBackend#NAME} is an optional, non-blank {@code String} (without
@@ -39,22 +41,10 @@ public final class BackendProperties {
     }
 
     private static String refused(Map<String, ?> props, String why) {
-        StringBuilder b = new StringBuilder("quantum backend service");
-        Object id = props.get("service.id");
-        if (id != null) b.append(' ').append(id);
-        Object component = props.get("component.name");
-        if (component != null) b.append(" (component ").append(shown(component.toString())).append(')');
-        return b.append(" refused: ").append(why).toString();
+        return ServiceRefusal.line("quantum backend service", props, why);
     }
 
     private static String described(Object v) {
-        String type = v.getClass().isArray() ? v.getClass().getComponentType().getSimpleName() + "[]" : v.getClass().getSimpleName();
-        String value = v.getClass().isArray() ? "" : " \"" + shown(String.valueOf(v)) + "\"";
-        return "the " + type + value;
-    }
-
-    private static String shown(String s) {
-        String t = s.replaceAll("\\p{Cntrl}", "?");
-        return t.length() > 64 ? t.substring(0, 64) + "..." : t;
+        return ServiceRefusal.described(v);
     }
 }
