@@ -29,6 +29,7 @@ import org.kumiki.platform.api.assembly.AssemblyException;
 import org.kumiki.platform.api.assembly.AssemblyException.Reason;
 import org.kumiki.platform.api.assembly.DeploymentDTO;
 import org.kumiki.platform.api.assembly.PlanDTO;
+import org.kumiki.platform.repotest.TestRepo;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;

@@ -15,6 +15,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kumiki.platform.repotest.TestRepo;
 
 /** Locations as operators type them, unreachable repositories and the SHA-256 check. */
 class LocationsTest {

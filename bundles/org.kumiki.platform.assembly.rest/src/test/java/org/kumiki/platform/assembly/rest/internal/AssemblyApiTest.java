@@ -1,6 +1,6 @@
 package org.kumiki.platform.assembly.rest.internal;
 
-import org.kumiki.platform.assembly.test.TestRepo;
+import org.kumiki.platform.repotest.TestRepo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.kumiki.platform.assembly.test;
+package org.kumiki.platform.repotest;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,10 +15,10 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
 /**
- * Writes a repository folder as repo-spec.md describes it: bundles/BSN-VERSION.jar (real bundle
+ * Writes a repository folder laid out as distributions/repository publishes one: bundles/BSN-VERSION.jar (real bundle
  * jars), index.xml (osgi.identity, osgi.content with SHA-256, osgi.wiring.* capabilities and
  * requirements, kumiki.hardware requirements, a referral to features.xml) and features.xml.
- * Also used by org.kumiki.platform.assembly.rest's tests (a test dependency on this bundle).
+ * Used by org.kumiki.platform.assembly's unit tests, its in-framework tests and its REST tests.
  */
 public final class TestRepo {
     private final Path root;
