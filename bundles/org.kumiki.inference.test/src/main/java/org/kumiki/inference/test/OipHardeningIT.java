@@ -148,6 +148,12 @@ class OipHardeningIT {
             String wrong = raw(base, "GET /v2 HTTP/1.1\r\nHost: localhost\r\nAuthorization: bearer T0KEN\r\nConnection: close\r\n\r\n");
             assertTrue(wrong.startsWith("HTTP/1.1 401"), wrong);
             assertEquals(401, Http.get(base + "/v2", "Authorization", "Basic t0ken").statusCode());
+            // refused before its body is read: the answer ends the connection, so that a
+            // keep-alive client does not send its next request on a connection being closed
+            String early = raw(base, "POST /v2/models/x/infer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 20\r\n\r\n{\"inputs\": []      }");
+            assertTrue(early.startsWith("HTTP/1.1 401"), early);
+            assertTrue(early.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), early);
         } finally {
             c.delete();
         }

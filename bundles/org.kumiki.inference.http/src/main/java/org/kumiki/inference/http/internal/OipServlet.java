@@ -188,7 +188,8 @@ public class OipServlet extends HttpServlet {
                 checkAccess(req, path);
                 receive(req, resp, method, path);
             } catch (HttpError e) {
-                sendError(resp, e.status, e.getMessage());
+                // refused before its body was received (path, token, client): the connection ends with the answer
+                sendError(resp, e.status, e.getMessage(), true);
             }
             return;
         }
@@ -647,6 +648,11 @@ public class OipServlet extends HttpServlet {
     }
 
     private static void sendError(HttpServletResponse resp, int status, String message) throws IOException {
+        sendError(resp, status, message, false);
+    }
+
+    /** As above; {@code bodyUnread}: the request's body was not read, so the connection must end. */
+    private static void sendError(HttpServletResponse resp, int status, String message, boolean bodyUnread) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
@@ -654,7 +660,7 @@ public class OipServlet extends HttpServlet {
         if (status == 401) {
             resp.setHeader("WWW-Authenticate", "Bearer");
         }
-        if (status == 413 || status == 408 || status == 503) {
+        if (bodyUnread || status == 413 || status == 408 || status == 503) {
             // the rest of the body stays unread, so this connection ends with the answer: a
             // keep-alive client that reused it would find it closed under its next request
             resp.setHeader("Connection", "close");
