@@ -18,7 +18,11 @@ import org.slf4j.LoggerFactory;
  * start level named by the framework property {@value #PROPERTY} (above the beginning start
  * level, which the launcher reaches first), and this component raises the framework to that
  * level once, when the launcher's start-level change has finished ({@code STARTLEVEL_CHANGED},
- * or {@code STARTED} without the bnd launcher). Without the property it does nothing.
+ * or {@code STARTED} without the bnd launcher). Without the property it does nothing; nor in
+ * script mode (the framework property {@value #SCRIPT} names a script): there the script runner
+ * raises the level itself, only before a script line that needs the servers, so a script that
+ * does not need them never starts them (they would compete with it for the CPU, and be stopped
+ * again at its exit).
  *
  * <p>Immediate, as a listener must be; it does no work of its own at activation.
  */
@@ -27,6 +31,8 @@ public class ServerStartLevel {
 
     /** The framework property naming the start level of the deferred server bundles. */
     public static final String PROPERTY = "kumiki.startlevel.servers";
+    /** The framework property naming a script to run (org.kumiki.platform.command's script runner). */
+    static final String SCRIPT = "kumiki.script";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerStartLevel.class);
 
@@ -38,15 +44,23 @@ public class ServerStartLevel {
     @Activate
     public ServerStartLevel(BundleContext context) {
         this.context = context;
-        this.target = level(context.getProperty(PROPERTY));
+        String script = context.getProperty(SCRIPT);
+        int level = level(context.getProperty(PROPERTY));
+        if (level > 0 && script != null && !script.isBlank()) {
+            LOG.debug("script mode: the servers at start level {} start when a script line needs them", level);
+            level = 0;
+        }
+        this.target = level;
         if (target <= 0) return;
         context.addFrameworkListener(listener);
-        // activated after the launcher's last start-level change (a late or restarted component):
-        // no event will come, raise now
+        // Activated once the launcher has taken over (a late or restarted component may have missed
+        // its event): ask for the servers' level now. The bnd launcher hides the beginning level
+        // from the framework (it starts it ACTIVE at level 1 and raises it itself), so ACTIVE above
+        // level 1 is the sign; Felix serves start-level requests in order, so one made while the
+        // launcher's own change is under way moves on only after that change has finished.
         org.osgi.framework.Bundle framework = context.getBundle(0);
-        int beginning = level(context.getProperty("org.osgi.framework.startlevel.beginning"));
-        if (framework != null && framework.getState() == org.osgi.framework.Bundle.ACTIVE && beginning > 1
-                && framework.adapt(FrameworkStartLevel.class).getStartLevel() >= beginning) {
+        if (framework != null && framework.getState() == org.osgi.framework.Bundle.ACTIVE
+                && framework.adapt(FrameworkStartLevel.class).getStartLevel() > 1) {
             frameworkEvent(new FrameworkEvent(FrameworkEvent.STARTLEVEL_CHANGED, framework, null));
         }
     }

@@ -27,7 +27,9 @@ import org.osgi.service.component.annotations.Reference;
  * succeeded or 1 at the first failing line (whose error goes to stderr).
  *
  * <p>The script runs once the distribution has started (see {@link Startup#await}), so every
- * command of the distribution is registered.
+ * command of the distribution is registered. The servers (Felix Jetty, the consoles, the REST
+ * servlets, the SSH console) are not started in script mode: they start, and the script waits for
+ * them, only before the first line that {@link #usesServers needs them}.
  */
 @Component(immediate = true)
 public class ScriptRunner {
@@ -57,7 +59,12 @@ public class ScriptRunner {
                 // them would write into itself.
                 PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
                 PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-                status = run(processor, Path.of(script), out, err, () -> startup.await(120_000, true));
+                status = run(processor, Path.of(script), out, err, () -> {
+                    // org.kumiki.platform leaves the servers un-started in script mode: start them
+                    // for this line, then wait until they are up
+                    startup.startServers();
+                    startup.await(120_000, true);
+                });
             } catch (InterruptedException e) {
                 return;
             }
@@ -88,8 +95,8 @@ public class ScriptRunner {
             "status", "kumiki:status", "lb", "felix:lb", "frameworklevel", "felix:frameworklevel");
 
     /**
-     * Whether a script line needs the servers, which start right after start-up (start level
-     * {@code kumiki.startlevel.servers}): it runs a command that shows them (kumiki:status, lb,
+     * Whether a script line needs the servers (start level {@code kumiki.startlevel.servers}),
+     * which in script mode start only before the first such line: it runs a command that shows them (kumiki:status, lb,
      * frameworklevel) or mentions HTTP anywhere (a URL of this container, say).
      */
     static boolean usesServers(String line) {

@@ -58,8 +58,8 @@ final class Startup implements AutoCloseable {
 
     /**
      * As {@link #await(long)}; with {@code servers} also until the framework has reached the
-     * servers' start level ({@value #SERVERS}, raised by org.kumiki.platform right after start-up)
-     * and those bundles are ACTIVE. Without it the servers' bundles are not waited for.
+     * servers' start level ({@value #SERVERS}, raised by org.kumiki.platform right after start-up,
+     * or in script mode by {@link #startServers}) and those bundles are ACTIVE. Without it the servers' bundles are not waited for.
      */
     void await(long timeoutMs, boolean servers) throws InterruptedException {
         int beginning = beginning(context);
@@ -86,6 +86,25 @@ final class Startup implements AutoCloseable {
             Thread.sleep(20);
         }
         LOG.warn("distribution not started after {} ms; going on anyway", timeoutMs);
+    }
+
+    /**
+     * Starts the servers now, for a script line that needs them (in script mode org.kumiki.platform
+     * leaves them un-started): raises the framework to their start level if it is below it, without
+     * waiting; {@link #await(long, boolean)} with {@code servers} then waits for them. Nothing when
+     * the site defers no servers or the level is already there (an operator may have set it).
+     */
+    void startServers() {
+        int serverLevel = serverLevel(context);
+        if (serverLevel == Integer.MAX_VALUE) return;
+        FrameworkStartLevel fsl = context.getBundle(0).adapt(FrameworkStartLevel.class);
+        if (fsl == null || fsl.getStartLevel() >= serverLevel) return;
+        LOG.debug("a script line needs the servers: raising the start level to {}", serverLevel);
+        try {
+            fsl.setStartLevel(serverLevel);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.warn("cannot raise the start level to {} for the servers: {}", serverLevel, e.getMessage());
+        }
     }
 
     /** The start level of the deferred server bundles, or MAX_VALUE when the site defers none. */
