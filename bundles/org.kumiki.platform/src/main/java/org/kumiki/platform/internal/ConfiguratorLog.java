@@ -26,16 +26,22 @@ import org.osgi.service.component.annotations.Deactivate;
  * only when the Configurator gets it) and hides it, through service hooks, from every bundle but
  * the Configurator, so that no other bundle's logging changes.
  */
-@Component(service = {FindHook.class, EventListenerHook.class}, immediate = true)
+@Component(service = {}, immediate = true)
 public class ConfiguratorLog implements FindHook, EventListenerHook {
 
     static final String AUDIENCE = "kumiki.log.audience";
     static final String CONFIGURATOR = "org.apache.felix.configurator";
 
+    private final ServiceRegistration<?> hooks;
     private final ServiceRegistration<?> registration;
 
     @Activate
     public ConfiguratorLog(BundleContext context) {
+        // The hooks before the LogService, not as this component's services (which SCR registers
+        // after this constructor): a bundle already tracking LogService, as Felix Config Admin does
+        // from its start, would otherwise get the REGISTERED event unhidden and keep the service,
+        // and then format every DEBUG message for it (about 370 at each start, all dropped).
+        hooks = context.registerService(new String[] {FindHook.class.getName(), EventListenerHook.class.getName()}, this, null);
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(AUDIENCE, CONFIGURATOR);
         registration = context.registerService("org.osgi.service.log.LogService", new ServiceFactory<Object>() {
@@ -53,10 +59,12 @@ public class ConfiguratorLog implements FindHook, EventListenerHook {
 
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException e) {
-            // gone with the bundle
+        for (ServiceRegistration<?> r : List.of(registration, hooks)) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // gone with the bundle
+            }
         }
     }
 
