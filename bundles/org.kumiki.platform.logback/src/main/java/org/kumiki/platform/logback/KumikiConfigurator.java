@@ -7,12 +7,12 @@ import java.util.function.Function;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
@@ -22,7 +22,9 @@ import ch.qos.logback.core.util.FileSize;
 /**
  * Kumiki's logging configuration, built in code: the same appenders, files, rolling and levels
  * as {@code kumiki-logback.xml} (the template shipped beside it), without Joran's XML parsing
- * and model classes at start-up (about 0.2 s and 400 classes less).
+ * and model classes at start-up (about 0.2 s and 400 classes less), and with the two line formats
+ * written out by {@link KumikiLayout} rather than compiled by Logback's PatternLayout (about 0.1 s
+ * and 170 classes less).
  * <ul>
  * <li>CONSOLE (stderr): {@code kumiki.console.level} (default WARN) and above;</li>
  * <li>FILE: {@code ${kumiki.log.dir:-log}/kumiki.log}, rolled daily and at 50 MB into
@@ -85,7 +87,7 @@ public final class KumikiConfigurator extends ContextAwareBase implements Config
         threshold.setLevel(level("kumiki.console.level", Level.WARN).levelStr);
         threshold.start();
         console.addFilter(threshold);
-        console.setEncoder(encoder(lc, CONSOLE_PATTERN));
+        console.setEncoder(encoder(lc, KumikiLayout.console()));
         console.start();
 
         String dir = value("kumiki.log.dir", "log");
@@ -102,7 +104,7 @@ public final class KumikiConfigurator extends ContextAwareBase implements Config
         policy.setTotalSizeCap(FileSize.valueOf("1GB"));
         policy.start();
         rolling.setRollingPolicy(policy);
-        rolling.setEncoder(encoder(lc, FILE_PATTERN));
+        rolling.setEncoder(encoder(lc, KumikiLayout.file()));
         rolling.start();
 
         Logger root = lc.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -112,10 +114,13 @@ public final class KumikiConfigurator extends ContextAwareBase implements Config
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext lc, String pattern) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    /** As a PatternLayoutEncoder of the layout's pattern (see {@link KumikiLayout}). */
+    private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext lc, KumikiLayout layout) {
+        layout.setContext(lc);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(lc);
-        encoder.setPattern(pattern);
+        encoder.setLayout(layout);
         encoder.start();
         return encoder;
     }

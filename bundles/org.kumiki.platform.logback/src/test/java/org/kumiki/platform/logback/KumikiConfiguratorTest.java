@@ -35,6 +35,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 
@@ -76,10 +78,11 @@ class KumikiConfiguratorTest {
                     + (f instanceof ThresholdFilter t ? field(t, "level") : "")));
             if (a instanceof ConsoleAppender<ILoggingEvent> c) {
                 d.add("  target " + c.getTarget());
-                d.add("  pattern " + ((PatternLayoutEncoder) c.getEncoder()).getPattern());
+                d.add("  pattern " + pattern(c.getEncoder()));
             }
             if (a instanceof RollingFileAppender<ILoggingEvent> r) {
                 d.add("  file " + r.getFile());
+                d.add("  pattern " + pattern(r.getEncoder()));
                 SizeAndTimeBasedRollingPolicy<?> p = (SizeAndTimeBasedRollingPolicy<?>) r.getRollingPolicy();
                 d.add("  rolling " + p.getFileNamePattern() + " max " + field(p, "maxFileSize") + " history "
                         + p.getMaxHistory() + " cap " + field(p, "totalSizeCap") + " started=" + p.isStarted()
@@ -87,6 +90,15 @@ class KumikiConfiguratorTest {
             }
         }
         return d;
+    }
+
+    /** The pattern an encoder writes: Joran's PatternLayoutEncoder's, or the one KumikiLayout stands for. */
+    private static String pattern(Encoder<ILoggingEvent> e) {
+        if (e instanceof PatternLayoutEncoder p) return p.getPattern();
+        if (e instanceof LayoutWrappingEncoder<ILoggingEvent> w && w.getLayout() instanceof KumikiLayout k) {
+            return k.pattern() + " (KumikiLayout, started=" + k.isStarted() + ")";
+        }
+        return "? " + e;
     }
 
     private static Object field(Object o, String name) {
@@ -109,7 +121,8 @@ class KumikiConfiguratorTest {
         Map<String, String> defaults = new HashMap<>();
         defaults.put("kumiki.log.dir", dir.toString());
         List<String> fromCode = describe(programmatic(defaults));
-        assertEquals(describe(joran(defaults)), fromCode);
+        assertEquals(describe(joran(defaults)).stream().map(l -> l.startsWith("  pattern ") ? l + " (KumikiLayout, started=true)" : l).toList(),
+                fromCode);
         assertTrue(fromCode.contains("root INFO"), fromCode.toString());
         assertTrue(fromCode.contains("  file " + dir + "/kumiki.log"), fromCode.toString());
 
@@ -117,7 +130,8 @@ class KumikiConfiguratorTest {
         set.put("kumiki.log.level", "DEBUG");
         set.put("kumiki.console.level", "info");
         List<String> levels = describe(programmatic(set));
-        assertEquals(describe(joran(set)), levels);
+        assertEquals(describe(joran(set)).stream().map(l -> l.startsWith("  pattern ") ? l + " (KumikiLayout, started=true)" : l).toList(),
+                levels);
         assertTrue(levels.contains("root DEBUG"), levels.toString());
         assertTrue(levels.contains("  filter ch.qos.logback.classic.filter.ThresholdFilter INFO"), levels.toString());
         assertEquals("", errBytes.toString(StandardCharsets.UTF_8));
