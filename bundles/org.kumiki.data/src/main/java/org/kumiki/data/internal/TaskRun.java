@@ -209,8 +209,8 @@ final class TaskRun implements Runnable {
             checkGoing();
             URI s = URI.create(item.source);
             URI d = URI.create(item.destination);
-            Endpoint se = svc.endpoint(s), de = svc.endpoint(d);
             try {
+                Endpoint se = endpointOf(s), de = endpointOf(d);
                 EntryDTO st = se.stat(s);
                 if (st == null) throw new NoSuchFileException(Uris.redact(s), null, "no such file or folder");
                 if (st.isDirectory()) {
@@ -241,6 +241,18 @@ final class TaskRun implements Runnable {
                 task.error(Uris.redact(s), Uris.redact(d), describe(e), 1);
             }
         }
+    }
+
+    /**
+     * The endpoint of a URI's scheme, got from its service on first use: one that is gone, or whose
+     * component failed to activate (a bad configuration), fails the item with one line.
+     */
+    private Endpoint endpointOf(URI u) throws IOException {
+        Endpoint e = svc.endpoint(u);
+        if (e == null) {
+            throw new IOException("the endpoint for '" + u.getScheme() + "' is not available (unregistered, or it failed to start: see the log)");
+        }
+        return e;
     }
 
     private void add(java.util.function.Consumer<FileJob> out, FileJob f) {
@@ -924,7 +936,7 @@ final class TaskRun implements Runnable {
             if (!item.recursive) continue;
             URI s = URI.create(item.source), d = URI.create(item.destination);
             try {
-                prune(svc.endpoint(s), s, svc.endpoint(d), d, 0);
+                prune(endpointOf(s), s, endpointOf(d), d, 0);
             } catch (IOException e) {
                 task.error(null, Uris.redact(d), "deleting extraneous files: " + describe(e), 1);
             }

@@ -42,6 +42,7 @@ import org.kumiki.platform.api.journal.Journal;
 import org.kumiki.platform.api.journal.JournalFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -125,16 +126,44 @@ public class TransferServiceImpl implements TransferService {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** An endpoint as registered. */
+    /**
+     * An endpoint as registered: the object itself (tests, tools) or its service objects, from
+     * which the endpoint is got on first use, so that an endpoint no transfer or listing uses is
+     * never activated (the SFTP endpoint's class alone loads about 50 Apache MINA SSHD classes).
+     */
     static final class EndpointRef {
-        final Endpoint endpoint;
+        private final ComponentServiceObjects<Endpoint> service; // null: given as an object
+        private Endpoint endpoint; // guarded by this
         final List<String> schemes;
         final String bundle;
 
         EndpointRef(Endpoint endpoint, List<String> schemes, String bundle) {
+            this.service = null;
             this.endpoint = endpoint;
             this.schemes = schemes;
             this.bundle = bundle;
+        }
+
+        EndpointRef(ComponentServiceObjects<Endpoint> service, List<String> schemes, String bundle) {
+            this.service = service;
+            this.schemes = schemes;
+            this.bundle = bundle;
+        }
+
+        /** The endpoint, got from its service on the first call; null if the service has gone. */
+        synchronized Endpoint endpoint() {
+            if (endpoint == null && service != null) {
+                try {
+                    endpoint = service.getService();
+                } catch (IllegalStateException e) {
+                    return null; // unregistered meanwhile: its unbind removes this ref
+                }
+            }
+            return endpoint;
+        }
+
+        boolean isFor(Object endpointOrService) {
+            return service != null ? service == endpointOrService : endpoint == endpointOrService;
         }
     }
 
@@ -247,7 +276,7 @@ public class TransferServiceImpl implements TransferService {
 
     // ------------------------------------------------------------------ endpoints
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    /** Adds an endpoint object outside a framework (tests, tools); in one, endpoint services are bound lazily below. */
     public void addEndpoint(Endpoint e, Map<String, Object> props) {
         List<String> schemes = schemes(props.get(Endpoint.SCHEME));
         String bundle = "?";
@@ -267,7 +296,31 @@ public class TransferServiceImpl implements TransferService {
     }
 
     public void removeEndpoint(Endpoint e, Map<String, Object> props) {
-        endpoints.values().removeIf(r -> r.endpoint == e);
+        endpoints.values().removeIf(r -> r.isFor(e));
+    }
+
+    /**
+     * The endpoint services, bound without getting them: an endpoint is activated by the first
+     * transfer, listing or {@link #endpoints()} call that needs it (the service objects are
+     * released by SCR when the reference is unbound or this component deactivates).
+     */
+    @Reference(name = "endpointService", service = Endpoint.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeEndpointService")
+    void addEndpointService(ComponentServiceObjects<Endpoint> service, Map<String, Object> props) {
+        List<String> schemes = schemes(props.get(Endpoint.SCHEME));
+        Bundle b = service.getServiceReference().getBundle();
+        String bundle = b == null ? "?" : b.getSymbolicName();
+        if (schemes.isEmpty()) {
+            LOG.warn("endpoint service {} of {} has no {} property and is ignored", props.get("service.id"), bundle, Endpoint.SCHEME);
+            return;
+        }
+        EndpointRef ref = new EndpointRef(service, schemes, bundle);
+        for (String s : schemes) endpoints.put(s, ref);
+        dispatch();
+    }
+
+    void removeEndpointService(ComponentServiceObjects<Endpoint> service, Map<String, Object> props) {
+        endpoints.values().removeIf(r -> r.isFor(service));
     }
 
     static List<String> schemes(Object v) {
@@ -280,11 +333,15 @@ public class TransferServiceImpl implements TransferService {
 
     Endpoint endpoint(URI u) {
         EndpointRef r = endpoints.get(u.getScheme().toLowerCase(Locale.ROOT));
-        return r == null ? null : r.endpoint;
+        return r == null ? null : r.endpoint();
     }
 
     private Endpoint endpointOrReject(URI u) {
         Endpoint e = endpoint(u);
+        if (e == null && endpoints.containsKey(u.getScheme().toLowerCase(Locale.ROOT))) {
+            // got on first use: its component failed to activate (a bad configuration, logged by SCR)
+            throw new TransferRejectedException("the endpoint for '" + u.getScheme() + "' is not available (it failed to start: see the log)");
+        }
         if (e == null) {
             throw new TransferRejectedException("no endpoint for scheme '" + u.getScheme() + "' (registered: "
                     + String.join(", ", new TreeSet<>(endpoints.keySet())) + ")");
@@ -298,10 +355,12 @@ public class TransferServiceImpl implements TransferService {
         endpoints.values().forEach(r -> seen.put(r, true));
         List<EndpointDTO> out = new ArrayList<>();
         for (EndpointRef r : seen.keySet()) {
+            Endpoint e = r.endpoint();
+            if (e == null) continue; // gone meanwhile
             EndpointDTO d = new EndpointDTO();
             d.schemes = new ArrayList<>(r.schemes);
-            d.description = r.endpoint.description();
-            d.writable = r.endpoint.writable();
+            d.description = e.description();
+            d.writable = e.writable();
             d.bundle = r.bundle;
             out.add(d);
         }
@@ -588,9 +647,15 @@ public class TransferServiceImpl implements TransferService {
         for (TaskRun r : start) runners.execute(r);
     }
 
+    private static String scheme(String uri) {
+        String s = URI.create(uri).getScheme();
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
     private boolean endpointsPresent(TransferRequest r) {
         for (TransferItem i : r.items) {
-            if (endpoint(URI.create(i.source)) == null || endpoint(URI.create(i.destination)) == null) return false;
+            // registered is enough: the endpoints are got when the task runs
+            if (!endpoints.containsKey(scheme(i.source)) || !endpoints.containsKey(scheme(i.destination))) return false;
         }
         return true;
     }
